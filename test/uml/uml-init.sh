@@ -81,7 +81,7 @@ load_module() {	# name: load it and what it depends on, once
 # drbg every cbc/gcm SA fails with EINVAL ("unable to initialize
 # cryptographic operations").  jitterentropy_rng, drbg's optional noise
 # source, fails to load under UML (EFAULT); drbg works without it.
-modules="ipv6 xfrm_user af_key esp4 esp6 veth dummy drbg authenc
+modules="ipv6 xfrm_user af_key esp4 esp6 veth dummy bridge drbg authenc
 	authencesn echainiv seqiv hmac sha512_generic cbc ctr gcm
 	ghash_generic"
 failed=
