@@ -77,6 +77,9 @@ bool hip_param_known(uint16_t type);
 /* 1 if type may appear several times in a row. */
 bool hip_param_repeatable(uint16_t type);
 
+/* Smallest value length the cursor accepts for type (0 if unknown). */
+size_t hip_param_min_len(uint16_t type);
+
 /* Name of a parameter type ("PUZZLE", ...) or "UNKNOWN"; never NULL. */
 const char *hip_param_name(uint16_t type);
 
@@ -97,8 +100,9 @@ struct hip_packet {
  * returns HIP_ECRIT and stores the first such type in *crit_type (may be
  * NULL). Unknown non-critical types are indexed and otherwise ignored.
  * More than HIP_PACKET_MAX_PARAMS parameters is HIP_ELEN. The checksum is
- * not checked here (see hip_packet_verify_checksum). On failure *pkt is
- * unchanged. */
+ * not checked here (see hip_packet_verify_checksum). On HIP_ECRIT *pkt is
+ * filled as on success (the NOTIFY needs the header); on any other
+ * failure *pkt is unchanged. */
 int hip_packet_parse(struct hip_packet *pkt, const uint8_t *buf, size_t len,
 		     uint16_t *crit_type);
 
