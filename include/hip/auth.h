@@ -49,7 +49,9 @@ int hip_auth_mac_compute(int hit_suite, const uint8_t *key, size_t key_len,
 			 size_t *maclen);
 
 /* Verify the HIP_MAC / HIP_MAC_2 at param_off in constant time: 0 or
- * HIP_EVERIFY (also for a value of the wrong length). */
+ * HIP_EVERIFY (also for a value of the wrong length or a packet whose
+ * parameters do not lead to param_off); HIP_EINVAL / HIP_EUNSUPPORTED
+ * for bad arguments. */
 int hip_auth_mac_verify(int hit_suite, const uint8_t *key, size_t key_len,
 			const uint8_t *pkt, size_t pkt_len, size_t param_off,
 			const uint8_t *host_id, size_t host_id_len);
