@@ -117,7 +117,8 @@ struct hip_hostid_view {
 
 /* Encode HI Length(2) | DI-type(4b) DI Length(12b) | Algorithm(2) | HI | DI
  * (no TLV header, no padding).  di_type HIP_DI_NONE requires di_len 0;
- * FQDN and NAI must be 1..4095 printable ASCII octets (0x21..0x7e).
+ * FQDN and NAI must be 1..4095 octets without spaces or control
+ * characters (UTF-8 is allowed).
  * With out == NULL only *len is set.  Returns 0, HIP_EINVAL, HIP_ENOSPC
  * or HIP_ECRYPTO. */
 int hip_hostid_encode(const struct hip_identity *id, int di_type,
