@@ -118,10 +118,13 @@ int hip_cipher_encrypt(int cipher_id, const uint8_t *key, size_t key_len,
 				     plain, plain_len, out, cap, outlen);
 }
 
-/* All-ones when a < b, zero otherwise, without a branch. */
+/* All-ones when a < b (unsigned, full range), zero otherwise, without a
+ * branch: the top bit of a ^ ((a ^ b) | ((a - b) ^ b)) is the borrow. */
 static unsigned ct_lt(unsigned a, unsigned b)
 {
-	return 0u - ((a - b) >> (sizeof(unsigned) * 8 - 1));
+	unsigned x = a ^ ((a ^ b) | ((a - b) ^ b));
+
+	return 0u - (x >> (sizeof(unsigned) * 8 - 1));
 }
 
 int hip_cipher_decrypt(int cipher_id, const uint8_t *key, size_t key_len,
