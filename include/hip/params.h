@@ -340,4 +340,14 @@ int hip_put_transaction_pacing(struct hip_builder *b,
 int hip_parse_transaction_pacing(const struct hip_param *p,
 				 struct hip_transaction_pacing *out);
 
+/* Run the typed parser for p's type and discard the result: 0 if p is
+ * well-formed or of a type without a typed parser, else that parser's
+ * error (for NOTIFY INVALID_SYNTAX before any other processing). */
+int hip_param_validate(const struct hip_param *p);
+
+/* hip_param_validate on every indexed parameter of pkt; on failure
+ * *bad (may be NULL) gets the offending parameter. */
+int hip_packet_validate_params(const struct hip_packet *pkt,
+			       const struct hip_param **bad);
+
 #endif
