@@ -1,0 +1,372 @@
+/*
+ * hip/engine.h - the sans-I/O HIPv2 engine (RFC 7401 sections 4 and 6,
+ * RFC 7402 for ESP): host associations, the base exchange, CLOSE,
+ * NOTIFY, retransmission and lifetimes.
+ *
+ * The engine has no sockets, no clock and no global state.  The caller
+ * (hipd, or a unit test) feeds it events - a received packet, a kernel
+ * ACQUIRE, a close request, the passing of time - each with the current
+ * monotonic time in milliseconds, and after every call drains the
+ * actions the engine queued: packets to send, SAs to install or delete,
+ * state changes and log lines.  hip_engine_next_timeout() says when to
+ * call hip_engine_timeout() next.
+ *
+ * Addresses (locators) are struct in6_addr; IPv4 is carried IPv4-mapped
+ * (::ffff:a.b.c.d), and the checksum then uses the IPv4 pseudo-header.
+ *
+ * Association RHASH: the Responder's HIT suite selects RHASH and HMAC
+ * (RFC 7401 App. E).  HIT suite 5 (EdDSA, RFC 9374) defines no HMAC or
+ * KDF for the base exchange; an association whose Responder uses an
+ * EdDSA HIT uses suite 1's SHA-256 / HMAC-SHA-256 (the same 256-bit
+ * RHASH length hip_hit_suite_rhash_len() gives suite 5).
+ */
+#ifndef HIP_ENGINE_H
+#define HIP_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "hip/proto.h"
+#include "hip/suite.h"
+
+struct hip_engine;
+struct hip_identity;
+
+#define HIP_ENGINE_MAX_IDENTITIES	8
+#define HIP_ENGINE_MAX_DH		8
+#define HIP_ENGINE_MAX_CIPHERS		6	/* RFC 7401 5.2.8 */
+#define HIP_ENGINE_MAX_ESP		6	/* RFC 7402 5.1.2 */
+#define HIP_ENGINE_MAX_LOCATORS		3	/* parallel I1s, 6.6.1 */
+#define HIP_ENGINE_QUEUE_LEN		64	/* queued actions */
+#define HIP_ENGINE_LOG_MAX		160	/* log text, NUL included */
+
+/* --- configuration ---------------------------------------------------- */
+
+struct hip_engine_config {
+	/* Local host identities with private keys.  BORROWED: they must
+	 * stay valid and unchanged until hip_engine_free().  The first is
+	 * the default identity (hip_engine_acquire with local_hit NULL). */
+	const struct hip_identity *identities[HIP_ENGINE_MAX_IDENTITIES];
+	size_t n_identities;
+
+	/* Preference lists, most preferred first.  Unsupported entries
+	 * make hip_engine_new fail with HIP_EUNSUPPORTED. */
+	uint8_t dh_groups[HIP_ENGINE_MAX_DH];	/* enum hip_dh_group */
+	size_t n_dh_groups;
+	uint16_t ciphers[HIP_ENGINE_MAX_CIPHERS];	/* enum hip_cipher_id */
+	size_t n_ciphers;
+	uint16_t esp_suites[HIP_ENGINE_MAX_ESP];	/* enum hip_esp_suite */
+	size_t n_esp_suites;
+
+	/* Puzzle: difficulty #K we ask of Initiators, the largest #K we
+	 * solve as Initiator, and how often the puzzle secret and the
+	 * precomputed R1s (R1 generation) rotate.  The R1 generation of
+	 * the first set of R1s is r1_counter_start (persist it across
+	 * restarts: it must grow, RFC 7401 4.1.4). */
+	uint8_t puzzle_k;
+	uint8_t puzzle_k_max;
+	uint32_t r1_rotate_ms;
+	uint64_t r1_counter_start;
+
+	/* Retransmission of I1, I2 and CLOSE (RFC 7401 4.4.3, 6.6): the
+	 * first timeout, doubled after every retransmission up to
+	 * rexmit_max_ms, and the number of retransmissions before the
+	 * exchange fails (E-FAILED) or the CLOSE is given up. */
+	uint32_t rexmit_initial_ms;
+	uint32_t rexmit_max_ms;
+	unsigned rexmit_retries;
+
+	/* R2-SENT moves to ESTABLISHED after this long without a sign of
+	 * the peer (or at once on hip_engine_touch). */
+	uint32_t r2_sent_ms;
+	/* An ESTABLISHED association idle (no HIP packet, no
+	 * hip_engine_touch) this long is closed; 0: never. */
+	uint32_t idle_lifetime_ms;
+	/* Maximum segment lifetime of CLOSED/CLOSING (RFC 7401 4.4.4)
+	 * and how long an E-FAILED association is kept. */
+	uint32_t msl_ms;
+	uint32_t failed_hold_ms;
+
+	/* Send HOST_ID encrypted (ENCRYPTED) in I2. */
+	bool encrypt_host_id;
+	/* NOTIFYs sent per second at most (0: none at all). */
+	unsigned notify_per_sec;
+	/* Largest number of associations. */
+	unsigned max_assocs;
+};
+
+/* Fill cfg with the defaults: no identities; DH groups P-256, P-384,
+ * MODP-3072, MODP-1536 (7, 8, 4, 3); ciphers AES-128-CBC, AES-256-CBC;
+ * ESP AES-GCM-16 (13) then AES-128-CBC/HMAC-SHA-256 (8); puzzle #K 8,
+ * max 24, R1 rotation 60 s, R1 counter 1; retransmission 1 s doubling
+ * to 16 s, 5 retries; R2-SENT 10 s; idle 15 min; MSL 120 s; E-FAILED
+ * held 60 s; HOST_ID encrypted; 10 NOTIFY/s; 1024 associations. */
+void hip_engine_config_defaults(struct hip_engine_config *cfg);
+
+/* Services the caller provides.  arg is passed back unchanged. */
+struct hip_engine_env {
+	void *arg;
+	/* Fill len random octets; 0 or a negative HIP_E* code.  NULL:
+	 * OpenSSL's RAND_bytes. */
+	int (*random)(void *arg, uint8_t *buf, size_t len);
+	/* Allocate an inbound SPI (>= 256) for the SA peer_loc -> local_loc
+	 * between the two HITs (hipd: the kernel's ALLOCSPI).  Required. */
+	int (*alloc_spi)(void *arg, const uint8_t local_hit[HIP_HIT_LEN],
+			 const uint8_t peer_hit[HIP_HIT_LEN],
+			 const struct in6_addr *local_loc,
+			 const struct in6_addr *peer_loc, uint32_t *spi);
+	/* The local source address for packets to dst (hipd: a route
+	 * lookup); needed before an I1 can be sent since the checksum
+	 * covers it.  Required. */
+	int (*source_for)(void *arg, const struct in6_addr *dst,
+			  struct in6_addr *src);
+};
+
+/* --- life cycle -------------------------------------------------------- */
+
+/* Create an engine: copies cfg and env, precomputes the first
+ * generation of R1s (one per identity and DH group).  Returns 0,
+ * HIP_EINVAL (no identity, an identity without private key, missing
+ * env callback, empty list), HIP_EUNSUPPORTED, HIP_ENOMEM or
+ * HIP_ECRYPTO. */
+int hip_engine_new(const struct hip_engine_config *cfg,
+		   const struct hip_engine_env *env, uint64_t now_ms,
+		   struct hip_engine **out);
+
+/* Free the engine; all keys and queued actions are wiped.  No actions
+ * are produced (the caller deletes the SAs it installed itself, e.g.
+ * with flush_owned).  NULL is fine. */
+void hip_engine_free(struct hip_engine *e);
+
+/* --- events in ------------------------------------------------------- */
+
+/* A received HIP packet of len octets (the IP payload) from src to dst.
+ * The engine checks the checksum (with the addresses) and everything
+ * else.  Returns 0 when the packet was processed, or a negative HIP_E*
+ * code saying why it was dropped (also counted, see hip_engine_stats;
+ * a NOTIFY may have been queued); HIP_ENOSPC when the action queue is
+ * too full to take the packet (drain it and retry; nothing counted). */
+int hip_engine_recv(struct hip_engine *e, uint64_t now_ms,
+		    const struct in6_addr *src, const struct in6_addr *dst,
+		    const uint8_t *pkt, size_t len);
+
+/* Start a base exchange to peer_hit from local_hit (NULL: the default
+ * identity), e.g. on a kernel ACQUIRE or "hipconf connect".  0 also when
+ * an exchange is already under way or the association is established.
+ * HIP_ENOENT: unknown local HIT or no locator for the peer;
+ * HIP_ENOSPC: association table or action queue full; HIP_EINVAL. */
+int hip_engine_acquire(struct hip_engine *e, uint64_t now_ms,
+		       const uint8_t *local_hit,
+		       const uint8_t peer_hit[HIP_HIT_LEN]);
+
+/* Close the association with peer_hit (local_hit NULL: any of ours):
+ * CLOSE is sent, the SAs deleted.  An association still in I1-SENT or
+ * I2-SENT is dropped silently.  0, HIP_ENOENT, HIP_ENOSPC. */
+int hip_engine_close(struct hip_engine *e, uint64_t now_ms,
+		     const uint8_t *local_hit,
+		     const uint8_t peer_hit[HIP_HIT_LEN]);
+
+/* The association was used (ESP traffic seen): resets the idle timer
+ * and moves R2-SENT to ESTABLISHED.  0 or HIP_ENOENT. */
+int hip_engine_touch(struct hip_engine *e, uint64_t now_ms,
+		     const uint8_t *local_hit,
+		     const uint8_t peer_hit[HIP_HIT_LEN]);
+
+/* Run the timers due at now_ms (retransmissions, failures, R1
+ * rotation, lifetimes).  Returns 0; HIP_ENOSPC when the queue filled up
+ * first (drain and call again: next_timeout is then now). */
+int hip_engine_timeout(struct hip_engine *e, uint64_t now_ms);
+
+/* The earliest time hip_engine_timeout has work; UINT64_MAX: none. */
+uint64_t hip_engine_next_timeout(const struct hip_engine *e);
+
+/* --- peers: where to send the I1 --------------------------------------- */
+
+struct hip_engine_peer {
+	uint8_t hit[HIP_HIT_LEN];
+	size_t n_locators;
+	struct in6_addr locators[HIP_ENGINE_MAX_LOCATORS];
+};
+
+/* Set (replace) the locators of peer_hit: 1..HIP_ENGINE_MAX_LOCATORS,
+ * tried in this order.  0, HIP_EINVAL, HIP_ENOMEM. */
+int hip_engine_peer_add(struct hip_engine *e,
+			const uint8_t peer_hit[HIP_HIT_LEN],
+			const struct in6_addr *locators, size_t n);
+/* 0 or HIP_ENOENT. */
+int hip_engine_peer_del(struct hip_engine *e,
+			const uint8_t peer_hit[HIP_HIT_LEN]);
+/* Copy up to cap peers into out; *count gets the total number. */
+int hip_engine_peer_list(const struct hip_engine *e,
+			 struct hip_engine_peer *out, size_t cap,
+			 size_t *count);
+
+/* --- actions out --------------------------------------------------------- */
+
+enum hip_engine_state {
+	HIP_STATE_UNASSOCIATED = 0,
+	HIP_STATE_I1_SENT,
+	HIP_STATE_I2_SENT,
+	HIP_STATE_R2_SENT,
+	HIP_STATE_ESTABLISHED,
+	HIP_STATE_CLOSING,
+	HIP_STATE_CLOSED,
+	HIP_STATE_E_FAILED,
+};
+
+/* The RFC's names: "UNASSOCIATED", "I1-SENT", ..., "E-FAILED". */
+const char *hip_engine_state_name(enum hip_engine_state s);
+
+enum hip_engine_action_type {
+	HIP_ACT_SEND = 1,
+	HIP_ACT_SA_INSTALL,
+	HIP_ACT_SA_DELETE,
+	HIP_ACT_STATE_CHANGED,
+	HIP_ACT_LOG,
+};
+
+enum hip_engine_dir {
+	HIP_ENGINE_DIR_IN = 0,
+	HIP_ENGINE_DIR_OUT = 1,
+};
+
+/* One BEET ESP SA; maps 1:1 onto hipd's struct hip_kernel_sa: inner
+ * HITs and outer locators as the packets carry them (for the inbound SA
+ * the source is the peer). */
+struct hip_engine_sa {
+	uint8_t inner_src[HIP_HIT_LEN];
+	uint8_t inner_dst[HIP_HIT_LEN];
+	struct in6_addr outer_src;
+	struct in6_addr outer_dst;
+	uint32_t spi;
+	enum hip_engine_dir dir;
+	uint16_t suite;				/* enum hip_esp_suite */
+	uint8_t enc_key[HIP_ESP_MAX_ENC_LEN];	/* AEAD: key || salt */
+	size_t enc_key_len;
+	uint8_t auth_key[HIP_ESP_MAX_AUTH_LEN];
+	size_t auth_key_len;
+	bool spi_reserved;	/* the SPI came from env alloc_spi */
+};
+
+/* Drop reasons (hip_engine_stats.dropped[]). */
+enum hip_engine_drop {
+	HIP_DROP_CHECKSUM = 0,	/* bad checksum */
+	HIP_DROP_MALFORMED,	/* header, TLV structure or parameter value */
+	HIP_DROP_CRITICAL,	/* unknown critical parameter */
+	HIP_DROP_RECEIVER,	/* receiver HIT not ours */
+	HIP_DROP_STATE,		/* not valid in the association's state */
+	HIP_DROP_HOST_ID,	/* HOST_ID missing, bad or not the sender HIT */
+	HIP_DROP_SIGNATURE,	/* signature did not verify */
+	HIP_DROP_MAC,		/* HIP_MAC / HIP_MAC_2 did not verify */
+	HIP_DROP_PUZZLE,	/* wrong solution, unknown #I */
+	HIP_DROP_R1_COUNTER,	/* I2 of an R1 generation no longer valid */
+	HIP_DROP_DH,		/* DH group not acceptable, downgrade, value */
+	HIP_DROP_PROPOSAL,	/* no common cipher / ESP suite / bad choice */
+	HIP_DROP_SIMULTANEOUS,	/* I1/I2 lost the HIT comparison (6.7) */
+	HIP_DROP_DUPLICATE,	/* duplicate of a packet already handled */
+	HIP_DROP_UNSUPPORTED,	/* packet type or feature not supported */
+	HIP_DROP_RESOURCES,	/* SPI allocation, table full, crypto error */
+	HIP_DROP_NOTIFY,	/* NOTIFY received (logged, not acted upon) */
+	HIP_DROP__MAX
+};
+
+/* Short names: "checksum", "malformed", ... ; "?" when out of range. */
+const char *hip_engine_drop_name(int reason);
+
+struct hip_engine_stats {
+	uint64_t received;		/* packets given to hip_engine_recv */
+	uint64_t sent;			/* SEND actions queued */
+	uint64_t dropped[HIP_DROP__MAX];
+	uint64_t notify_sent;
+	uint64_t notify_suppressed;	/* rate limit */
+	uint64_t notify_received;
+	uint64_t exchanges_completed;	/* associations ESTABLISHED */
+	uint64_t exchanges_failed;	/* E-FAILED */
+	uint64_t actions_lost;		/* queue overflow (should stay 0) */
+};
+
+void hip_engine_get_stats(const struct hip_engine *e,
+			  struct hip_engine_stats *out);
+
+/*
+ * An action, copied out by hip_engine_next_action().  Ownership: the
+ * caller's copy is self-contained (no pointers into the engine) and
+ * belongs to the caller; the engine's queued copy is wiped as it is
+ * handed out.  SA_INSTALL carries ESP keys: wipe the copy with
+ * hip_engine_action_wipe() once the kernel has them.  LOG text never
+ * contains key material.
+ */
+struct hip_engine_action {
+	enum hip_engine_action_type type;
+	uint8_t local_hit[HIP_HIT_LEN];	/* association, zero for SEND of */
+	uint8_t peer_hit[HIP_HIT_LEN];	/* a packet without one */
+	union {
+		struct {
+			struct in6_addr src, dst;
+			size_t len;
+			uint8_t pkt[HIP_MAX_PACKET];	/* checksum set */
+		} send;
+		struct {
+			struct hip_engine_sa in;
+			struct hip_engine_sa out;
+		} sa_install;
+		struct {
+			uint32_t spi_in, spi_out;
+			struct in6_addr local_loc;	/* outer dst of in */
+			struct in6_addr peer_loc;	/* outer dst of out */
+		} sa_delete;
+		struct {
+			enum hip_engine_state old_state, new_state;
+		} state;
+		struct {
+			int level;	/* syslog level: LOG_ERR..LOG_DEBUG */
+			char text[HIP_ENGINE_LOG_MAX];
+		} log;
+	} u;
+};
+
+/* Move the oldest queued action into *out: 1 when one was there, 0
+ * when the queue is empty. */
+int hip_engine_next_action(struct hip_engine *e,
+			   struct hip_engine_action *out);
+
+/* Number of actions waiting. */
+size_t hip_engine_pending(const struct hip_engine *e);
+
+/* Wipe an action (the keys of SA_INSTALL, the rest too). */
+void hip_engine_action_wipe(struct hip_engine_action *a);
+
+/* --- introspection (hipconf ha list) ----------------------------------- */
+
+struct hip_engine_assoc_info {
+	uint8_t local_hit[HIP_HIT_LEN];
+	uint8_t peer_hit[HIP_HIT_LEN];
+	enum hip_engine_state state;
+	bool initiator;
+	struct in6_addr local_loc, peer_loc;	/* :: until known */
+	uint32_t spi_in, spi_out;		/* 0 until known */
+	uint16_t esp_suite, hip_cipher;		/* 0 until negotiated */
+	uint8_t dh_group;
+	uint8_t hit_suite;	/* RHASH suite of the association */
+	uint64_t created_ms;	/* engine clock */
+	uint64_t established_ms;	/* 0: not (yet) */
+	uint64_t last_used_ms;
+};
+
+/* Copy up to cap associations into out; *count gets the total. */
+int hip_engine_assoc_list(const struct hip_engine *e,
+			  struct hip_engine_assoc_info *out, size_t cap,
+			  size_t *count);
+
+/* One association (local_hit NULL: any of ours). 0 or HIP_ENOENT. */
+int hip_engine_assoc_get(const struct hip_engine *e, const uint8_t *local_hit,
+			 const uint8_t peer_hit[HIP_HIT_LEN],
+			 struct hip_engine_assoc_info *out);
+
+/* The HIT of local identity n (0-based) of the config; 0 or HIP_ENOENT. */
+int hip_engine_local_hit(const struct hip_engine *e, size_t n,
+			 uint8_t hit[HIP_HIT_LEN]);
+
+#endif
