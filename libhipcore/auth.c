@@ -8,6 +8,7 @@
 
 #include "hip/auth.h"
 #include "hip/error.h"
+#include "hip/identity.h"
 #include "hip/suite.h"
 #include "hip/util.h"
 
@@ -225,4 +226,48 @@ int hip_auth_mac_verify(int hit_suite, const uint8_t *key, size_t key_len,
 	     hip_ct_memeq(mac, pkt + param_off + 4, len);
 	hip_wipe(mac, sizeof(mac));
 	return ok ? HIP_OK : HIP_EVERIFY;
+}
+
+static int is_sig(uint16_t t)
+{
+	return t == HIP_PARAM_HIP_SIGNATURE || t == HIP_PARAM_HIP_SIGNATURE_2;
+}
+
+int hip_auth_sign(const struct hip_identity *id, const uint8_t *pkt,
+		  size_t pkt_len, size_t param_off, uint8_t *sig, size_t cap,
+		  size_t *sig_len, uint16_t *sig_algo)
+{
+	uint8_t buf[HIP_AUTH_MAX_INPUT];
+	struct covered c;
+	size_t len;
+	int ret;
+
+	if (id == NULL || sig == NULL || sig_len == NULL)
+		return HIP_EINVAL;
+	ret = build(pkt, pkt_len, param_off, NULL, 0, buf, sizeof(buf), &len,
+		    &c);
+	if (ret != HIP_OK)
+		return ret;
+	if (!is_sig(c.type))
+		return HIP_EFORMAT;
+	return hip_sign(id, buf, len, sig, cap, sig_len, sig_algo);
+}
+
+int hip_auth_verify(const struct hip_identity *id, const uint8_t *pkt,
+		    size_t pkt_len, size_t param_off)
+{
+	uint8_t buf[HIP_AUTH_MAX_INPUT];
+	struct covered c;
+	size_t len;
+	int ret;
+
+	if (id == NULL)
+		return HIP_EINVAL;
+	ret = build(pkt, pkt_len, param_off, NULL, 0, buf, sizeof(buf), &len,
+		    &c);
+	if (ret != HIP_OK || !is_sig(c.type) || c.value_len < 2)
+		return ret == HIP_EINVAL ? ret : HIP_EVERIFY;
+	/* RFC 7401 5.2.14: SIG alg(2) | Signature */
+	return hip_verify(id, hip_get16(pkt + param_off + 4), buf, len,
+			  pkt + param_off + 6, c.value_len - 2);
 }

@@ -56,4 +56,20 @@ int hip_auth_mac_verify(int hit_suite, const uint8_t *key, size_t key_len,
 			const uint8_t *pkt, size_t pkt_len, size_t param_off,
 			const uint8_t *host_id, size_t host_id_len);
 
+/* Signatures over the covered string, through hip/identity.h.  The
+ * HIP_SIGNATURE or HIP_SIGNATURE_2 parameter at param_off must be in the
+ * packet already (reserved with a value of 2 + hip_sig_len() octets);
+ * its value is ignored when signing.  hip_auth_sign writes the
+ * signature (without the SIG alg field) and its algorithm ID. */
+struct hip_identity;
+int hip_auth_sign(const struct hip_identity *id, const uint8_t *pkt,
+		  size_t pkt_len, size_t param_off, uint8_t *sig, size_t cap,
+		  size_t *sig_len, uint16_t *sig_algo);
+
+/* Verify the HIP_SIGNATURE / HIP_SIGNATURE_2 at param_off (value: SIG
+ * alg(2) | signature) with the peer's public identity.  0 or
+ * HIP_EVERIFY (also for a malformed packet). */
+int hip_auth_verify(const struct hip_identity *id, const uint8_t *pkt,
+		    size_t pkt_len, size_t param_off);
+
 #endif

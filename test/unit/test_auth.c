@@ -9,6 +9,7 @@
 
 #include "hip/auth.h"
 #include "hip/error.h"
+#include "hip/identity.h"
 #include "hip/proto.h"
 #include "hip/util.h"
 
@@ -385,11 +386,94 @@ START_TEST(test_hmac_suites)
 }
 END_TEST
 
+/* R1 signed with HIP_SIGNATURE_2 by a real identity: the fields that
+ * 6.4.2 zeroes may change after signing (precomputed R1s), nothing
+ * else may. */
+START_TEST(test_sign_r1)
+{
+	static const enum hip_key_type types[] = { HIP_KEY_ECDSA_P256,
+						   HIP_KEY_ED25519 };
+	struct hip_identity *id = NULL;
+	uint8_t pkt[512], sig[HIP_SIG_MAX_LEN];
+	size_t len = HIP_HDR_LEN, puz, soff, slen = 0, sl;
+	uint16_t algo = 0;
+
+	ck_assert_int_eq(hip_identity_generate(types[_i], 0, &id), 0);
+	sl = hip_sig_len(id);
+	header(pkt, HIP_R1);
+	puz = put(pkt, &len, HIP_PARAM_PUZZLE, 4 + 32, 0x5a);
+	put(pkt, &len, HIP_PARAM_DIFFIE_HELLMAN, 3 + 64, 0x66);
+	soff = put(pkt, &len, HIP_PARAM_HIP_SIGNATURE_2, 2 + sl, 0);
+	finish(pkt, len);
+	ck_assert_int_eq(hip_auth_sign(id, pkt, len, soff, sig, sizeof(sig),
+				       &slen, &algo), 0);
+	ck_assert_uint_eq(slen, sl);
+	ck_assert_int_eq(algo, hip_identity_algo(id));
+	hip_put16(pkt + soff + 4, algo);
+	memcpy(pkt + soff + 6, sig, slen);
+	ck_assert_int_eq(hip_auth_verify(id, pkt, len, soff), 0);
+	/* Per-Initiator fields of a precomputed R1. */
+	pkt[24] ^= 0xff;			/* Receiver's HIT */
+	pkt[puz + 6] ^= 0x01;			/* Opaque */
+	pkt[puz + 8 + 31] ^= 0x80;		/* #I */
+	pkt[4] ^= 0x12;				/* checksum */
+	ck_assert_int_eq(hip_auth_verify(id, pkt, len, soff), 0);
+	/* Signed fields. */
+	pkt[puz + 4] ^= 1;			/* #K */
+	ck_assert_int_eq(hip_auth_verify(id, pkt, len, soff), HIP_EVERIFY);
+	pkt[puz + 4] ^= 1;
+	pkt[8] ^= 1;				/* Sender's HIT */
+	ck_assert_int_eq(hip_auth_verify(id, pkt, len, soff), HIP_EVERIFY);
+	pkt[8] ^= 1;
+	pkt[soff - 5] ^= 1;			/* DIFFIE_HELLMAN */
+	ck_assert_int_eq(hip_auth_verify(id, pkt, len, soff), HIP_EVERIFY);
+	pkt[soff - 5] ^= 1;
+	ck_assert_int_eq(hip_auth_verify(id, pkt, len, soff), 0);
+	/* Not a signature parameter. */
+	ck_assert_int_eq(hip_auth_verify(id, pkt, len, puz), HIP_EVERIFY);
+	hip_identity_free(id);
+}
+END_TEST
+
+/* HIP_SIGNATURE covers the Receiver's HIT (unlike HIP_SIGNATURE_2). */
+START_TEST(test_sign_i2)
+{
+	struct hip_identity *id = NULL;
+	uint8_t pkt[512], sig[HIP_SIG_MAX_LEN];
+	size_t len = HIP_HDR_LEN, soff, slen = 0, sl;
+	uint16_t algo = 0;
+
+	ck_assert_int_eq(hip_identity_generate(HIP_KEY_ECDSA_P384, 0, &id),
+			 0);
+	sl = hip_sig_len(id);
+	header(pkt, HIP_I2);
+	put(pkt, &len, HIP_PARAM_ESP_INFO, 12, 0x11);
+	put(pkt, &len, HIP_PARAM_HIP_MAC, 48, 0x77);
+	soff = put(pkt, &len, HIP_PARAM_HIP_SIGNATURE, 2 + sl, 0);
+	put(pkt, &len, HIP_PARAM_ECHO_RESPONSE_UNSIGNED, 6, 0x99);
+	finish(pkt, len);
+	ck_assert_int_eq(hip_auth_sign(id, pkt, len, soff, sig, sizeof(sig),
+				       &slen, &algo), 0);
+	hip_put16(pkt + soff + 4, algo);
+	memcpy(pkt + soff + 6, sig, slen);
+	ck_assert_int_eq(hip_auth_verify(id, pkt, len, soff), 0);
+	pkt[len - 3] ^= 1;		/* after the signature: not covered */
+	ck_assert_int_eq(hip_auth_verify(id, pkt, len, soff), 0);
+	pkt[39] ^= 1;			/* Receiver's HIT */
+	ck_assert_int_eq(hip_auth_verify(id, pkt, len, soff), HIP_EVERIFY);
+	pkt[39] ^= 1;
+	hip_put16(pkt + soff + 4, algo == 7 ? 5 : 7);	/* SIG alg */
+	ck_assert_int_eq(hip_auth_verify(id, pkt, len, soff), HIP_EVERIFY);
+	hip_identity_free(id);
+}
+END_TEST
+
 static Suite *auth_suite(void)
 {
 	Suite *s = suite_create("auth");
 	TCase *tc = tcase_create("core");
 
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_mac_input);
 	tcase_add_test(tc, test_mac2_input);
 	tcase_add_test(tc, test_mac2_order);
@@ -398,6 +482,8 @@ static Suite *auth_suite(void)
 	tcase_add_test(tc, test_mac_verify);
 	tcase_add_test(tc, test_mac2_verify);
 	tcase_add_test(tc, test_hmac_suites);
+	tcase_add_loop_test(tc, test_sign_r1, 0, 2);
+	tcase_add_test(tc, test_sign_i2);
 	suite_add_tcase(s, tc);
 	return s;
 }
