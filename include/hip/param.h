@@ -157,7 +157,8 @@ int hip_builder_truncate(struct hip_builder *b, size_t offset);
 
 /* Set HdrLen for the current length and zero the checksum; *len (may be
  * NULL) gets the packet length. The builder stays usable: appending more
- * parameters and finishing again is fine. Returns 0. */
+ * parameters and finishing again is fine. Returns 0 (HIP_EINVAL if b is
+ * NULL or was never initialised). */
 int hip_builder_finish(struct hip_builder *b, size_t *len);
 
 #endif
