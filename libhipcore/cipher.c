@@ -14,6 +14,14 @@
 
 #define RES HIP_ENCRYPTED_RESERVED_LEN
 
+/* Octets of cipher padding for n octets of parameters: none when n is a
+ * whole number of blocks (5.2.18: "such additional padding SHOULD NOT
+ * be added"), otherwise up to the next block boundary. */
+static size_t pad_len(const struct hip_cipher_info *ci, size_t n)
+{
+	return (ci->block_len - n % ci->block_len) % ci->block_len;
+}
+
 size_t hip_cipher_encrypted_len(int cipher_id, size_t plain_len)
 {
 	const struct hip_cipher_info *ci = hip_cipher_info(cipher_id);
@@ -22,9 +30,7 @@ size_t hip_cipher_encrypted_len(int cipher_id, size_t plain_len)
 		return 0;
 	if (ci->evp == NULL)
 		return RES + plain_len;
-	/* PKCS#5/#7 always adds 1..block octets. */
-	return RES + ci->iv_len + plain_len + ci->block_len -
-	       plain_len % ci->block_len;
+	return RES + ci->iv_len + plain_len + pad_len(ci, plain_len);
 }
 
 static int check_key(const struct hip_cipher_info *ci, const uint8_t *key,
@@ -39,30 +45,47 @@ static int check_key(const struct hip_cipher_info *ci, const uint8_t *key,
 	return HIP_OK;
 }
 
-/* One CBC pass over in (encrypt with PKCS#7 padding, or decrypt with
- * padding left to the caller). */
+/* One CBC pass over whole blocks, without OpenSSL's own padding. */
 static int cbc(const struct hip_cipher_info *ci, int enc, const uint8_t *key,
 	       const uint8_t *iv, const uint8_t *in, size_t in_len,
-	       uint8_t *out, size_t *out_len)
+	       uint8_t *out)
 {
 	EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, ci->evp, NULL);
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	int l1 = 0, l2 = 0, ret = HIP_ECRYPTO;
 
-	if (in_len > INT32_MAX)
+	if (in_len > INT32_MAX || in_len % ci->block_len != 0)
 		goto out;
 	if (c == NULL || ctx == NULL ||
 	    EVP_CipherInit_ex2(ctx, c, key, iv, enc, NULL) != 1 ||
-	    EVP_CIPHER_CTX_set_padding(ctx, enc) != 1 ||
+	    EVP_CIPHER_CTX_set_padding(ctx, 0) != 1 ||
 	    EVP_CipherUpdate(ctx, out, &l1, in, (int)in_len) != 1 ||
-	    EVP_CipherFinal_ex(ctx, out + l1, &l2) != 1)
+	    EVP_CipherFinal_ex(ctx, out + l1, &l2) != 1 ||
+	    (size_t)l1 + (size_t)l2 != in_len)
 		goto out;
-	*out_len = (size_t)l1 + (size_t)l2;
 	ret = HIP_OK;
 out:
 	EVP_CIPHER_CTX_free(ctx);
 	EVP_CIPHER_free(c);
 	return ret;
+}
+
+/* Length of the whole TLVs at the start of p: each is
+ * Type(2) Length(2) value padding to 8 (5.2.1).  The walk stops at the
+ * first header or TLV that does not fit. */
+static size_t tlv_span(const uint8_t *p, size_t len)
+{
+	size_t off = 0;
+
+	while (len - off >= 4) {
+		size_t l = hip_get16(p + off + 2);
+		size_t total = 11 + l - (l + 3) % 8;
+
+		if (total > len - off)
+			break;
+		off += total;
+	}
+	return off;
 }
 
 int hip_cipher_encrypt_iv(int cipher_id, const uint8_t *key,
@@ -71,7 +94,8 @@ int hip_cipher_encrypt_iv(int cipher_id, const uint8_t *key,
 			  uint8_t *out, size_t cap, size_t *outlen)
 {
 	const struct hip_cipher_info *ci = hip_cipher_info(cipher_id);
-	size_t need, ct_len = 0;
+	size_t need, pad, body;
+	uint8_t *ct;
 	int ret;
 
 	ret = check_key(ci, key, key_len);
@@ -81,6 +105,10 @@ int hip_cipher_encrypt_iv(int cipher_id, const uint8_t *key,
 	    outlen == NULL || iv_len != ci->iv_len ||
 	    (iv == NULL && iv_len > 0))
 		return HIP_EINVAL;
+	/* Whole parameters only: the receiver finds their end by their
+	 * Length fields. */
+	if (plain_len == 0 || tlv_span(plain, plain_len) != plain_len)
+		return HIP_EFORMAT;
 	need = hip_cipher_encrypted_len(cipher_id, plain_len);
 	if (cap < need)
 		return HIP_ENOSPC;
@@ -91,12 +119,20 @@ int hip_cipher_encrypt_iv(int cipher_id, const uint8_t *key,
 		*outlen = need;
 		return HIP_OK;
 	}
+	/* The parameters plus RFC 4303 2.4 padding (1, 2, 3, ...), as
+	 * RFC 7401 5.2.18 asks for ciphers that do not define their own,
+	 * are encrypted in place behind the IV. */
+	pad = pad_len(ci, plain_len);
+	body = plain_len + pad;
+	ct = out + RES + iv_len;
+	memmove(ct, plain, plain_len);
+	for (size_t n = 0; n < pad; n++)
+		ct[plain_len + n] = (uint8_t)(n + 1);
 	memcpy(out + RES, iv, iv_len);
-	ret = cbc(ci, 1, key, iv, plain, plain_len, out + RES + iv_len,
-		  &ct_len);
-	if (ret != HIP_OK || RES + iv_len + ct_len != need) {
+	ret = cbc(ci, 1, key, iv, ct, body, ct);
+	if (ret != HIP_OK) {
 		hip_wipe(out, need);
-		return ret != HIP_OK ? ret : HIP_ECRYPTO;
+		return ret;
 	}
 	*outlen = need;
 	return HIP_OK;
@@ -118,22 +154,12 @@ int hip_cipher_encrypt(int cipher_id, const uint8_t *key, size_t key_len,
 				     plain, plain_len, out, cap, outlen);
 }
 
-/* All-ones when a < b (unsigned, full range), zero otherwise, without a
- * branch: the top bit of a ^ ((a ^ b) | ((a - b) ^ b)) is the borrow. */
-static unsigned ct_lt(unsigned a, unsigned b)
-{
-	unsigned x = a ^ ((a ^ b) | ((a - b) ^ b));
-
-	return 0u - (x >> (sizeof(unsigned) * 8 - 1));
-}
-
 int hip_cipher_decrypt(int cipher_id, const uint8_t *key, size_t key_len,
 		       const uint8_t *value, size_t value_len,
 		       uint8_t *out, size_t cap, size_t *outlen)
 {
 	const struct hip_cipher_info *ci = hip_cipher_info(cipher_id);
-	size_t ct_len, pt_len = 0, bl;
-	unsigned pad, bad;
+	size_t ct_len, span;
 	int ret;
 
 	ret = check_key(ci, key, key_len);
@@ -146,38 +172,36 @@ int hip_cipher_decrypt(int cipher_id, const uint8_t *key, size_t key_len,
 	if (ci->evp == NULL) {	/* Reserved is ignored on receipt */
 		if (cap < value_len - RES)
 			return HIP_ENOSPC;
-		if (value_len > RES)
-			memmove(out, value + RES, value_len - RES);
-		*outlen = value_len - RES;
+		span = tlv_span(value + RES, value_len - RES);
+		if (span == 0 || span != value_len - RES)
+			return HIP_EFORMAT;
+		memmove(out, value + RES, span);
+		*outlen = span;
 		return HIP_OK;
 	}
-	bl = ci->block_len;
-	if (value_len < RES + ci->iv_len + bl ||
-	    (value_len - RES - ci->iv_len) % bl != 0)
+	if (value_len < RES + ci->iv_len + ci->block_len ||
+	    (value_len - RES - ci->iv_len) % ci->block_len != 0)
 		return HIP_EFORMAT;
 	ct_len = value_len - RES - ci->iv_len;
 	if (cap < ct_len)
 		return HIP_ENOSPC;
 	ret = cbc(ci, 0, key, value + RES, value + RES + ci->iv_len, ct_len,
-		  out, &pt_len);
-	if (ret != HIP_OK || pt_len != ct_len) {
+		  out);
+	if (ret != HIP_OK) {
 		hip_wipe(out, ct_len);
-		return ret != HIP_OK ? ret : HIP_ECRYPTO;
+		return ret;
 	}
-	/* PKCS#7: the last octet p is 1..block and the last p octets all
-	 * equal p.  Every one of the last block's octets is looked at. */
-	pad = out[ct_len - 1];
-	bad = ~ct_lt(pad - 1, (unsigned)bl);	/* pad == 0 wraps, is bad */
-	for (size_t n = 0; n < bl; n++) {
-		unsigned in_pad = ct_lt((unsigned)n, pad);
-
-		bad |= in_pad & (out[ct_len - 1 - n] ^ pad);
-	}
-	if (bad != 0) {
+	/* The padding's content is not checked (RFC 4303 2.4 leaves that
+	 * to the receiver), which also leaves no padding oracle: the
+	 * parameters end where their own Length fields say, and what
+	 * follows must be no more than one block of padding (PKCS#7
+	 * senders add a whole block to aligned data). */
+	span = tlv_span(out, ct_len);
+	if (span == 0 || ct_len - span > ci->block_len) {
 		hip_wipe(out, ct_len);
 		return HIP_EVERIFY;
 	}
-	hip_wipe(out + ct_len - pad, pad);
-	*outlen = ct_len - pad;
+	hip_wipe(out + span, ct_len - span);
+	*outlen = span;
 	return HIP_OK;
 }

@@ -56,24 +56,30 @@ static void fuzz_cipher(uint8_t sel, const uint8_t *d, size_t n)
 	int id = ids[sel % 3];
 	const struct hip_cipher_info *ci = hip_cipher_info(id);
 	uint8_t *out = malloc(n + 1), *again = malloc(n + 64);
-	size_t ol = 0, al = 0;
+	uint8_t *back = malloc(n + 64);
+	size_t ol = 0, al = 0, bl = 0;
 
-	if (out == NULL || again == NULL)
+	if (out == NULL || again == NULL || back == NULL)
 		abort();
 	if (hip_cipher_decrypt(id, ci->key_len ? key : NULL, ci->key_len, d,
 			       n, out, n + 1, &ol) == 0) {
-		/* Whatever decrypts re-encrypts, with the same IV, to the
-		 * same value (Reserved aside). */
+		/* Whatever decrypts is whole parameters: it encrypts again
+		 * (with the same IV) and comes back unchanged. */
 		if (hip_cipher_encrypt_iv(id, ci->key_len ? key : NULL,
 					  ci->key_len,
 					  ci->iv_len ? d + 4 : NULL,
 					  ci->iv_len, out, ol, again, n + 64,
 					  &al) != 0 ||
-		    al != n || memcmp(again + 4, d + 4, n - 4) != 0)
+		    al > n ||
+		    hip_cipher_decrypt(id, ci->key_len ? key : NULL,
+				       ci->key_len, again, al, back, n + 64,
+				       &bl) != 0 ||
+		    bl != ol || memcmp(back, out, ol) != 0)
 			abort();
 	}
 	free(out);
 	free(again);
+	free(back);
 }
 
 static void fuzz_puzzle(uint8_t sel, const uint8_t *d, size_t n)

@@ -1,6 +1,7 @@
 /* Unit tests for cipher.c: the ENCRYPTED value (RFC 7401 5.2.18) for
- * NULL, AES-128-CBC and AES-256-CBC; known answers computed with
- * Python's cryptography (AES-CBC, PKCS#7); padding and length checks. */
+ * NULL, AES-128-CBC and AES-256-CBC.  Known answers were computed with
+ * Python's cryptography (AES-CBC over the parameters plus RFC 4303 2.4
+ * padding 1, 2, 3, ...); padding from other senders; length checks. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +14,12 @@
 #include "hip/util.h"
 
 static uint8_t k16[16], k32[32], iv[16];
-/* A HOST_ID-like TLV of 24 octets. */
+/* A HOST_ID-like TLV of 24 octets (Length 16). */
 static const char pt_hex[] =
 	"02c10010606162636465666768696a6b6c6d6e6f00000000";
+/* A TLV of exactly 32 octets (Length 28). */
+static const char pt32_hex[] =
+	"02c1001c404142434445464748494a4b4c4d4e4f505152535455565758595a5b";
 
 static void setup(void)
 {
@@ -29,8 +33,10 @@ static void setup(void)
 START_TEST(test_kat)
 {
 	static const char *const ct[] = {
-		"5ac0a4810a94b4b370b6830bdc7cf75076cac698324041f4004f027bece9a21b",
-		"ad297b27f17ec1ff241d5030f21e2dca0b05340fc95ff0174a98b137a0f0affc",
+		"5ac0a4810a94b4b370b6830bdc7cf750"
+		"cf5e0f648c9c81d26e83b19a61fa4208",
+		"ad297b27f17ec1ff241d5030f21e2dca"
+		"b2105c234e95d683b01897ceab8f8bf3",
 	};
 	const int ids[] = { HIP_CIPHER_AES_128_CBC, HIP_CIPHER_AES_256_CBC };
 	const uint8_t *keys[] = { k16, k32 };
@@ -42,7 +48,7 @@ START_TEST(test_kat)
 	ck_assert_int_eq(hip_cipher_encrypt_iv(ids[_i], keys[_i],
 					       _i ? 32 : 16, iv, 16, pt, 24,
 					       out, sizeof(out), &ol), 0);
-	/* Reserved(4) = 0 | IV(16) | ciphertext(32) */
+	/* Reserved(4) = 0 | IV(16) | ciphertext(24 + 8 padding) */
 	ck_assert_uint_eq(ol, 4 + 16 + 32);
 	ck_assert_uint_eq(ol, hip_cipher_encrypted_len(ids[_i], 24));
 	ck_assert_uint_eq(hip_get32(out), 0);
@@ -56,23 +62,21 @@ START_TEST(test_kat)
 }
 END_TEST
 
-START_TEST(test_full_block_padding)
+START_TEST(test_aligned_no_padding)
 {
-	/* 32 octets of plaintext get a whole block of padding (16 x 16). */
+	/* Parameters that fill whole blocks get no padding (5.2.18). */
 	static const char ct[] =
-		"954f64f2e4e86e9eee82d20216684899a93b9ddb22e8ab104c61e728831d"
-		"6d5ab991dfed9a13814da349fd0087cd980d";
-	uint8_t pt[32], want[48], out[80], back[80];
+		"1f1363938b496073d02befe6a0802e4bb0c879baf039b1029cc3d3772abc71a1";
+	uint8_t pt[32], want[32], out[80], back[80];
 	size_t ol, bl;
 
-	for (int n = 0; n < 32; n++)
-		pt[n] = (uint8_t)n;
-	ck_assert_int_eq(hip_hex_decode(ct, want, 48), 0);
+	ck_assert_int_eq(hip_hex_decode(pt32_hex, pt, 32), 0);
+	ck_assert_int_eq(hip_hex_decode(ct, want, 32), 0);
 	ck_assert_int_eq(hip_cipher_encrypt_iv(HIP_CIPHER_AES_128_CBC, k16, 16,
 					       iv, 16, pt, 32, out,
 					       sizeof(out), &ol), 0);
-	ck_assert_uint_eq(ol, 4 + 16 + 48);
-	ck_assert_mem_eq(out + 20, want, 48);
+	ck_assert_uint_eq(ol, 4 + 16 + 32);
+	ck_assert_mem_eq(out + 20, want, 32);
 	ck_assert_int_eq(hip_cipher_decrypt(HIP_CIPHER_AES_128_CBC, k16, 16,
 					    out, ol, back, sizeof(back), &bl),
 			 0);
@@ -81,23 +85,37 @@ START_TEST(test_full_block_padding)
 }
 END_TEST
 
+static size_t host_id_tlv(uint8_t *p, size_t vlen, uint8_t fill)
+{
+	size_t total = 11 + vlen - (vlen + 3) % 8;
+
+	memset(p, 0, total);
+	hip_put16(p, HIP_PARAM_HOST_ID);
+	hip_put16(p + 2, (uint16_t)vlen);
+	memset(p + 4, fill, vlen);
+	return total;
+}
+
 START_TEST(test_random_iv)
 {
-	uint8_t pt[40], a[80], b[80], back[80];
-	size_t al, bl, l;
+	uint8_t pt[48], a[96], b[96], back[96];
+	size_t pl, al, bl, l;
 
-	memset(pt, 0x42, sizeof(pt));
+	pl = host_id_tlv(pt, 36, 0x42);		/* 40 octets */
+	/* A second parameter after the first is carried too. */
+	pl += host_id_tlv(pt + pl, 1, 0x43);	/* 8 octets */
+	ck_assert_uint_eq(pl, 48);
 	ck_assert_int_eq(hip_cipher_encrypt(HIP_CIPHER_AES_256_CBC, k32, 32,
-					    pt, 40, a, sizeof(a), &al), 0);
+					    pt, pl, a, sizeof(a), &al), 0);
 	ck_assert_int_eq(hip_cipher_encrypt(HIP_CIPHER_AES_256_CBC, k32, 32,
-					    pt, 40, b, sizeof(b), &bl), 0);
+					    pt, pl, b, sizeof(b), &bl), 0);
 	ck_assert_uint_eq(al, 4 + 16 + 48);
 	ck_assert(memcmp(a + 4, b + 4, 16) != 0);	/* fresh IVs */
 	ck_assert(memcmp(a + 20, b + 20, 48) != 0);
 	ck_assert_int_eq(hip_cipher_decrypt(HIP_CIPHER_AES_256_CBC, k32, 32,
 					    b, bl, back, sizeof(back), &l), 0);
-	ck_assert_uint_eq(l, 40);
-	ck_assert_mem_eq(back, pt, 40);
+	ck_assert_uint_eq(l, 48);
+	ck_assert_mem_eq(back, pt, 48);
 }
 END_TEST
 
@@ -106,10 +124,10 @@ START_TEST(test_null)
 	uint8_t pt[24], out[64], back[64];
 	size_t ol, bl;
 
-	memset(pt, 0x24, sizeof(pt));
+	ck_assert_int_eq(hip_hex_decode(pt_hex, pt, 24), 0);
 	ck_assert_int_eq(hip_cipher_encrypt(HIP_CIPHER_NULL, NULL, 0, pt, 24,
 					    out, sizeof(out), &ol), 0);
-	/* Reserved | plaintext: no IV, no padding. */
+	/* Reserved | parameters: no IV, no padding. */
 	ck_assert_uint_eq(ol, 28);
 	ck_assert_uint_eq(hip_get32(out), 0);
 	ck_assert_mem_eq(out + 4, pt, 24);
@@ -121,13 +139,17 @@ START_TEST(test_null)
 	ck_assert_int_eq(hip_cipher_decrypt(HIP_CIPHER_NULL, NULL, 0, out, 3,
 					    back, sizeof(back), &bl),
 			 HIP_EFORMAT);
+	/* Not whole TLVs. */
+	ck_assert_int_eq(hip_cipher_decrypt(HIP_CIPHER_NULL, NULL, 0, out,
+					    ol - 8, back, sizeof(back), &bl),
+			 HIP_EFORMAT);
 	ck_assert_int_eq(hip_cipher_encrypt(HIP_CIPHER_NULL, k16, 16, pt, 24,
 					    out, sizeof(out), &ol), HIP_ELEN);
 }
 END_TEST
 
-/* Encrypt one raw block (no padding) to craft padding cases. */
-static void raw_block(const uint8_t block[16], uint8_t *value)
+/* Encrypt whole blocks as they are, to play other senders. */
+static size_t raw(const uint8_t *blocks, size_t n, uint8_t *value)
 {
 	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
 	int l1 = 0, l2 = 0;
@@ -137,57 +159,53 @@ static void raw_block(const uint8_t block[16], uint8_t *value)
 	ck_assert_int_eq(EVP_EncryptInit_ex2(c, EVP_aes_128_cbc(), k16, iv,
 					     NULL), 1);
 	EVP_CIPHER_CTX_set_padding(c, 0);
-	ck_assert_int_eq(EVP_EncryptUpdate(c, value + 20, &l1, block, 16), 1);
+	ck_assert_int_eq(EVP_EncryptUpdate(c, value + 20, &l1, blocks,
+					   (int)n), 1);
 	ck_assert_int_eq(EVP_EncryptFinal_ex(c, value + 20 + l1, &l2), 1);
-	ck_assert_int_eq(l1 + l2, 16);
+	ck_assert_int_eq(l1 + l2, (int)n);
 	EVP_CIPHER_CTX_free(c);
+	return 20 + n;
 }
 
-START_TEST(test_bad_padding)
+START_TEST(test_foreign_padding)
 {
-	uint8_t block[16], value[36], out[64];
-	size_t ol = 1234;
+	uint8_t blocks[48], value[68], out[64];
+	size_t vl, ol = 1234, tl;
 
-	/* last octet 0 */
-	memset(block, 0x01, 16);
-	block[15] = 0x00;
-	raw_block(block, value);
+	/* PKCS#7 sender: a 16-octet TLV and a whole block of 0x10. */
+	tl = host_id_tlv(blocks, 12, 0x61);
+	ck_assert_uint_eq(tl, 16);
+	memset(blocks + 16, 0x10, 16);
+	vl = raw(blocks, 32, value);
 	ck_assert_int_eq(hip_cipher_decrypt(HIP_CIPHER_AES_128_CBC, k16, 16,
-					    value, 36, out, sizeof(out), &ol),
-			 HIP_EVERIFY);
-	/* last octet 17 > block size */
-	memset(block, 0x11, 16);
-	raw_block(block, value);
+					    value, vl, out, sizeof(out), &ol),
+			 0);
+	ck_assert_uint_eq(ol, 16);
+	ck_assert_mem_eq(out, blocks, 16);
+	/* PKCS#7 with 8 octets of 0x08 after an 8-octet TLV. */
+	tl = host_id_tlv(blocks, 2, 0x62);
+	memset(blocks + 8, 0x08, 8);
+	vl = raw(blocks, 16, value);
 	ck_assert_int_eq(hip_cipher_decrypt(HIP_CIPHER_AES_128_CBC, k16, 16,
-					    value, 36, out, sizeof(out), &ol),
-			 HIP_EVERIFY);
-	/* 4 claimed, but one of the four differs */
-	memset(block, 0x00, 16);
-	block[12] = 0x04;
-	block[13] = 0x03;
-	block[14] = 0x04;
-	block[15] = 0x04;
-	raw_block(block, value);
+					    value, vl, out, sizeof(out), &ol),
+			 0);
+	ck_assert_uint_eq(ol, 8);
+	/* Not a TLV at the start. */
+	memset(blocks, 0xff, 16);
+	vl = raw(blocks, 16, value);
+	ol = 1234;
 	ck_assert_int_eq(hip_cipher_decrypt(HIP_CIPHER_AES_128_CBC, k16, 16,
-					    value, 36, out, sizeof(out), &ol),
+					    value, vl, out, sizeof(out), &ol),
 			 HIP_EVERIFY);
 	ck_assert_uint_eq(ol, 1234);
-	/* 16 x 16: valid, empty plaintext */
-	memset(block, 0x10, 16);
-	raw_block(block, value);
+	/* More than a block of trailing octets after the TLVs. */
+	tl = host_id_tlv(blocks, 2, 0x63);
+	memset(blocks + 8, 0xff, 40);
+	vl = raw(blocks, 48, value);
 	ck_assert_int_eq(hip_cipher_decrypt(HIP_CIPHER_AES_128_CBC, k16, 16,
-					    value, 36, out, sizeof(out), &ol),
-			 0);
-	ck_assert_uint_eq(ol, 0);
-	/* 3 x 3 after data: valid, 13 octets */
-	memset(block, 0x61, 16);
-	block[13] = block[14] = block[15] = 3;
-	raw_block(block, value);
-	ck_assert_int_eq(hip_cipher_decrypt(HIP_CIPHER_AES_128_CBC, k16, 16,
-					    value, 36, out, sizeof(out), &ol),
-			 0);
-	ck_assert_uint_eq(ol, 13);
-	ck_assert_mem_eq(out, block, 13);
+					    value, vl, out, sizeof(out), &ol),
+			 HIP_EVERIFY);
+	ck_assert_uint_eq(ol, 1234);
 }
 END_TEST
 
@@ -196,19 +214,19 @@ START_TEST(test_bad_lengths)
 	uint8_t pt[24], out[128], back[128];
 	size_t ol, bl = 99;
 
-	memset(pt, 0x20, sizeof(pt));
+	ck_assert_int_eq(hip_hex_decode(pt_hex, pt, 24), 0);
 	ck_assert_int_eq(hip_cipher_encrypt_iv(HIP_CIPHER_AES_128_CBC, k16, 16,
 					       iv, 16, pt, 24, out,
 					       sizeof(out), &ol), 0);
 	/* Not Reserved | IV | whole blocks. */
 	for (size_t l = 0; l < ol; l++)
 		if (l != 36)
-			ck_assert_int_eq(hip_cipher_decrypt(HIP_CIPHER_AES_128_CBC,
-						    k16, 16, out, l, back,
-						    sizeof(back), &bl),
-				 HIP_EFORMAT);
+			ck_assert_int_eq(hip_cipher_decrypt(
+					HIP_CIPHER_AES_128_CBC, k16, 16, out,
+					l, back, sizeof(back), &bl),
+				HIP_EFORMAT);
 	ck_assert_uint_eq(bl, 99);
-	/* Only the first block: its plaintext 0x20... is no padding. */
+	/* Only the first block: the TLV (24 octets) does not fit. */
 	ck_assert_int_eq(hip_cipher_decrypt(HIP_CIPHER_AES_128_CBC, k16, 16,
 					    out, 36, back, sizeof(back), &bl),
 			 HIP_EVERIFY);
@@ -220,6 +238,13 @@ START_TEST(test_bad_lengths)
 			 HIP_ELEN);
 	ck_assert_int_eq(hip_cipher_encrypt(HIP_CIPHER_AES_128_CBC, k16, 16,
 					    pt, 24, out, 51, &ol), HIP_ENOSPC);
+	/* Only whole parameters are encrypted. */
+	ck_assert_int_eq(hip_cipher_encrypt(HIP_CIPHER_AES_128_CBC, k16, 16,
+					    pt, 23, out, sizeof(out), &ol),
+			 HIP_EFORMAT);
+	ck_assert_int_eq(hip_cipher_encrypt(HIP_CIPHER_AES_128_CBC, k16, 16,
+					    pt, 0, out, sizeof(out), &ol),
+			 HIP_EFORMAT);
 	ck_assert_int_eq(hip_cipher_encrypt(3, k16, 16, pt, 24, out,
 					    sizeof(out), &ol),
 			 HIP_EUNSUPPORTED);
@@ -227,22 +252,23 @@ START_TEST(test_bad_lengths)
 					       iv, 8, pt, 24, out,
 					       sizeof(out), &ol), HIP_EINVAL);
 	ck_assert_uint_eq(hip_cipher_encrypted_len(3, 24), 0);
-	ck_assert_uint_eq(hip_cipher_encrypted_len(HIP_CIPHER_AES_128_CBC, 0),
+	ck_assert_uint_eq(hip_cipher_encrypted_len(HIP_CIPHER_AES_128_CBC, 8),
 			  4 + 16 + 16);
+	ck_assert_uint_eq(hip_cipher_encrypted_len(HIP_CIPHER_AES_256_CBC,
+						   48), 4 + 16 + 48);
+	ck_assert_uint_eq(hip_cipher_encrypted_len(HIP_CIPHER_NULL, 24), 28);
 }
 END_TEST
 
-/* A wrong key almost always gives bad padding; when it happens to give
- * valid padding the data is garbage, which the caller's parameter parse
- * and the HIP_MAC catch.  Either way the right plaintext never comes
- * out. */
+/* A wrong key gives garbage, which does not parse as the parameters
+ * that went in (and almost always not as parameters at all). */
 START_TEST(test_wrong_key)
 {
 	uint8_t pt[24], out[64], back[64], key[16];
 	size_t ol, bl = 0;
 	int r;
 
-	memset(pt, 7, sizeof(pt));
+	ck_assert_int_eq(hip_hex_decode(pt_hex, pt, 24), 0);
 	ck_assert_int_eq(hip_cipher_encrypt(HIP_CIPHER_AES_128_CBC, k16, 16,
 					    pt, 24, out, sizeof(out), &ol), 0);
 	memcpy(key, k16, 16);
@@ -261,10 +287,10 @@ static Suite *cipher_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_loop_test(tc, test_kat, 0, 2);
-	tcase_add_test(tc, test_full_block_padding);
+	tcase_add_test(tc, test_aligned_no_padding);
 	tcase_add_test(tc, test_random_iv);
 	tcase_add_test(tc, test_null);
-	tcase_add_test(tc, test_bad_padding);
+	tcase_add_test(tc, test_foreign_padding);
 	tcase_add_test(tc, test_bad_lengths);
 	tcase_add_test(tc, test_wrong_key);
 	suite_add_tcase(s, tc);
