@@ -1,0 +1,379 @@
+/*
+ * test_engine.c - whole exchanges between two engines over the mock
+ * network: every identity pair, DH and ESP negotiation, lost and
+ * duplicated packets, simultaneous open, CLOSE, lifetimes.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hip/engine.h"
+#include "hip/error.h"
+#include "hip/params.h"
+#include "hip/util.h"
+#include "hip/wire.h"
+#include "engine_mock.h"
+
+#define RUN_MS	60000	/* long enough for every retransmission */
+
+static const enum hip_key_type key_types[] = {
+	HIP_KEY_RSA, HIP_KEY_ECDSA_P256, HIP_KEY_ECDSA_P384, HIP_KEY_ED25519,
+	HIP_KEY_ED448,
+};
+
+static void pair_config(struct hip_engine_config *a,
+			struct hip_engine_config *b, enum hip_key_type ta,
+			enum hip_key_type tb)
+{
+	mock_config(a, mock_identity(ta, 0));
+	mock_config(b, mock_identity(tb, 1));
+}
+
+static struct mock_net *net_new(const struct hip_engine_config *a,
+				const struct hip_engine_config *b, bool v4)
+{
+	struct mock_net *n = calloc(1, sizeof(*n));
+
+	ck_assert_ptr_nonnull(n);
+	ck_assert_int_eq(mock_net_init(n, a, b, v4), 0);
+	return n;
+}
+
+static void net_free(struct mock_net *n)
+{
+	mock_net_free(n);
+	free(n);
+}
+
+static void connect_a(struct mock_net *n)
+{
+	ck_assert_int_eq(hip_engine_acquire(n->h[0].e, n->now, NULL,
+					    n->h[1].hit), 0);
+	mock_drain(n, 0);
+}
+
+/* One SA pair on each side whose keys and SPIs match crosswise, and
+ * whose inbound SPIs came from each host's allocator. */
+static void check_sas(struct mock_net *n, uint16_t suite)
+{
+	const struct hip_engine_sa *ai, *ao, *bi, *bo;
+	struct hip_engine_assoc_info ia, ib;
+
+	ck_assert_uint_eq(n->h[0].n_installs, 1);
+	ck_assert_uint_eq(n->h[1].n_installs, 1);
+	ai = &n->h[0].installs[0].u.sa_install.in;
+	ao = &n->h[0].installs[0].u.sa_install.out;
+	bi = &n->h[1].installs[0].u.sa_install.in;
+	bo = &n->h[1].installs[0].u.sa_install.out;
+	ck_assert_uint_eq(ao->spi, bi->spi);
+	ck_assert_uint_eq(bo->spi, ai->spi);
+	ck_assert_uint_eq(ai->spi, n->h[0].spis[n->h[0].n_spis - 1]);
+	ck_assert_uint_eq(bi->spi, n->h[1].spis[n->h[1].n_spis - 1]);
+	ck_assert(ai->spi_reserved && bi->spi_reserved);
+	ck_assert(!ao->spi_reserved && !bo->spi_reserved);
+	ck_assert_uint_eq(ai->dir, HIP_ENGINE_DIR_IN);
+	ck_assert_uint_eq(ao->dir, HIP_ENGINE_DIR_OUT);
+	ck_assert_uint_eq(ao->suite, suite);
+	ck_assert_uint_eq(bi->suite, suite);
+	/* A's outbound keys are B's inbound keys and the other way. */
+	ck_assert_uint_eq(ao->enc_key_len, bi->enc_key_len);
+	ck_assert_uint_gt(ao->enc_key_len, 0);
+	ck_assert_mem_eq(ao->enc_key, bi->enc_key, ao->enc_key_len);
+	ck_assert_uint_eq(ao->auth_key_len, bi->auth_key_len);
+	ck_assert_mem_eq(ao->auth_key, bi->auth_key, ao->auth_key_len);
+	ck_assert_mem_eq(bo->enc_key, ai->enc_key, bo->enc_key_len);
+	ck_assert_mem_eq(bo->auth_key, ai->auth_key, bo->auth_key_len);
+	/* The two directions use different keys. */
+	ck_assert(memcmp(ao->enc_key, ai->enc_key, ao->enc_key_len) != 0);
+	/* Inner HITs and outer locators as the packets carry them. */
+	ck_assert_mem_eq(ao->inner_src, n->h[0].hit, 16);
+	ck_assert_mem_eq(ao->inner_dst, n->h[1].hit, 16);
+	ck_assert_mem_eq(ai->inner_src, n->h[1].hit, 16);
+	ck_assert_mem_eq(&ao->outer_src, &n->h[0].addr, 16);
+	ck_assert_mem_eq(&ao->outer_dst, &n->h[1].addr, 16);
+	ck_assert_mem_eq(&bi->outer_src, &n->h[0].addr, 16);
+	ck_assert_mem_eq(&bi->outer_dst, &n->h[1].addr, 16);
+	ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+	ck_assert_int_eq(mock_assoc(n, 1, &ib), 0);
+	ck_assert_uint_eq(ia.spi_in, ai->spi);
+	ck_assert_uint_eq(ia.spi_out, ao->spi);
+	ck_assert_uint_eq(ib.spi_in, bi->spi);
+	ck_assert_uint_eq(ia.esp_suite, suite);
+	ck_assert_uint_eq(ib.esp_suite, suite);
+}
+
+static void check_established(struct mock_net *n)
+{
+	struct hip_engine_assoc_info ia, ib;
+
+	ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+	ck_assert_int_eq(mock_assoc(n, 1, &ib), 0);
+	ck_assert_str_eq(hip_engine_state_name(ia.state), "ESTABLISHED");
+	ck_assert_str_eq(hip_engine_state_name(ib.state), "ESTABLISHED");
+	ck_assert(ia.initiator || ib.initiator);
+	ck_assert(!(ia.initiator && ib.initiator));
+	ck_assert_uint_eq(ia.dh_group, ib.dh_group);
+	ck_assert_uint_eq(ia.hip_cipher, ib.hip_cipher);
+}
+
+/* Records the SPIs carried in I2 and R2 ESP_INFO. */
+static uint32_t esp_info_spi[2];
+static enum mock_verdict spy_esp_info(struct mock_net *n,
+				      const struct mock_pkt *p)
+{
+	int t = mock_pkt_type(p);
+	size_t off, len;
+
+	(void)n;
+	if (t != HIP_I2 && t != HIP_R2)
+		return MOCK_DELIVER;
+	off = mock_find_param(p, HIP_PARAM_ESP_INFO, &len);
+	ck_assert_uint_gt(off, 0);
+	ck_assert_uint_eq(len, 12);
+	esp_info_spi[t == HIP_R2] = hip_get32(p->data + off + 4 + 8);
+	return MOCK_DELIVER;
+}
+
+START_TEST(test_base_exchange)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_assoc_info ia, ib;
+	struct hip_engine_stats sa, sb;
+	struct mock_net *n;
+
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P256, HIP_KEY_ECDSA_P256);
+	n = net_new(&ca, &cb, false);
+	n->filter = spy_esp_info;
+	connect_a(n);
+	ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+	ck_assert_uint_eq(ia.state, HIP_STATE_I1_SENT);
+	/* The Responder keeps no state for an I1 (4.1.3). */
+	ck_assert_int_eq(mock_deliver_one(n), 0);
+	ck_assert_int_eq(mock_assoc(n, 1, &ib), HIP_ENOENT);
+	ck_assert_int_eq(mock_deliver_one(n), 0);	/* R1 */
+	ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+	ck_assert_uint_eq(ia.state, HIP_STATE_I2_SENT);
+	ck_assert_int_eq(mock_deliver_one(n), 0);	/* I2 */
+	ck_assert_int_eq(mock_assoc(n, 1, &ib), 0);
+	ck_assert_uint_eq(ib.state, HIP_STATE_R2_SENT);
+	ck_assert_uint_eq(n->h[1].n_installs, 1);
+	ck_assert_int_eq(mock_deliver_one(n), 0);	/* R2 */
+	ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+	ck_assert_uint_eq(ia.state, HIP_STATE_ESTABLISHED);
+	ck_assert(ia.initiator);
+	/* R2-SENT ends with the first sign of the peer or a timer. */
+	ck_assert_int_eq(hip_engine_touch(n->h[1].e, n->now, NULL,
+					  n->h[0].hit), 0);
+	mock_drain(n, 1);
+	check_established(n);
+	check_sas(n, HIP_ESP_AES_GCM_16);
+	ck_assert_uint_eq(esp_info_spi[0], n->h[0].spis[0]);
+	ck_assert_uint_eq(esp_info_spi[1], n->h[1].spis[0]);
+	ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+	ck_assert_uint_eq(ia.dh_group, HIP_DH_NIST_P256);
+	ck_assert_uint_eq(ia.hip_cipher, HIP_CIPHER_AES_128_CBC);
+	ck_assert_uint_eq(ia.hit_suite, 2);
+	ck_assert_mem_eq(&ia.peer_loc, &n->h[1].addr, 16);
+	hip_engine_get_stats(n->h[0].e, &sa);
+	hip_engine_get_stats(n->h[1].e, &sb);
+	ck_assert_uint_eq(sa.exchanges_completed, 1);
+	ck_assert_uint_eq(sb.exchanges_completed, 1);
+	for (int k = 0; k < HIP_DROP__MAX; k++) {
+		ck_assert_uint_eq(sa.dropped[k], 0);
+		ck_assert_uint_eq(sb.dropped[k], 0);
+	}
+	ck_assert_uint_eq(n->h[0].sent_by_type[HIP_I1], 1);
+	ck_assert_uint_eq(n->h[0].sent_by_type[HIP_I2], 1);
+	ck_assert_uint_eq(n->h[1].sent_by_type[HIP_R1], 1);
+	ck_assert_uint_eq(n->h[1].sent_by_type[HIP_R2], 1);
+	net_free(n);
+}
+END_TEST
+
+/* Every identity type pair (with the default DH and ESP lists). */
+START_TEST(test_identity_pairs)
+{
+	enum hip_key_type ta = key_types[_i / 5], tb = key_types[_i % 5];
+	struct hip_engine_config ca, cb;
+	struct mock_net *n;
+
+	pair_config(&ca, &cb, ta, tb);
+	n = net_new(&ca, &cb, false);
+	connect_a(n);
+	mock_run(n, RUN_MS);
+	check_established(n);
+	check_sas(n, HIP_ESP_AES_GCM_16);
+	net_free(n);
+}
+END_TEST
+
+/* DH preference combinations: the Responder picks the first of its own
+ * list that the Initiator offered (5.2.6); none: NOTIFY 14. */
+static const struct {
+	uint8_t a[4], b[4];
+	uint8_t expect;
+} dh_cases[] = {
+	{ { 7 }, { 7 }, 7 },
+	{ { 8 }, { 8 }, 8 },
+	{ { 3 }, { 3 }, 3 },
+	{ { 4 }, { 4 }, 4 },
+	{ { 11 }, { 11 }, 11 },
+	{ { 7, 8, 3 }, { 8, 7 }, 8 },
+	{ { 3, 7 }, { 7, 3 }, 7 },
+	{ { 7, 3 }, { 3, 7 }, 3 },
+	{ { 8, 4 }, { 3, 4, 8 }, 4 },
+	{ { 7 }, { 8, 3 }, 0 },
+	{ { 3 }, { 7, 8 }, 0 },
+};
+
+static size_t list_len(const uint8_t *l)
+{
+	size_t k = 0;
+
+	while (k < 4 && l[k])
+		k++;
+	return k;
+}
+
+START_TEST(test_dh_groups)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_assoc_info ia;
+	struct mock_net *n;
+
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P256, HIP_KEY_RSA);
+	ca.n_dh_groups = list_len(dh_cases[_i].a);
+	memcpy(ca.dh_groups, dh_cases[_i].a, ca.n_dh_groups);
+	cb.n_dh_groups = list_len(dh_cases[_i].b);
+	memcpy(cb.dh_groups, dh_cases[_i].b, cb.n_dh_groups);
+	n = net_new(&ca, &cb, false);
+	connect_a(n);
+	if (dh_cases[_i].expect == 0) {
+		mock_flush(n);
+		ck_assert_uint_eq(n->h[1].sent_by_type[HIP_R1], 0);
+		ck_assert_uint_eq(n->h[1].n_notify, 1);
+		ck_assert_uint_eq(n->h[1].notify_types[0],
+				  HIP_NTF_NO_DH_PROPOSAL_CHOSEN);
+		mock_run(n, RUN_MS);
+		ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+		ck_assert_uint_eq(ia.state, HIP_STATE_E_FAILED);
+	} else {
+		mock_run(n, RUN_MS);
+		check_established(n);
+		check_sas(n, HIP_ESP_AES_GCM_16);
+		ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+		ck_assert_uint_eq(ia.dh_group, dh_cases[_i].expect);
+	}
+	net_free(n);
+}
+END_TEST
+
+/* ESP suites and HIP ciphers: the Initiator takes the Responder's most
+ * preferred one that it supports; none: NOTIFY 18 / 16. */
+static const struct {
+	uint16_t a[3], b[3];
+	uint16_t expect;
+	uint16_t ca[3], cb[3];
+	uint16_t expect_cipher;
+} esp_cases[] = {
+	{ { 13, 8 }, { 13, 8 }, 13, { 2, 4 }, { 2, 4 }, 2 },
+	{ { 8 }, { 13, 8 }, 8, { 4, 2 }, { 4 }, 4 },
+	{ { 13, 8 }, { 8 }, 8, { 2 }, { 4, 2 }, 2 },
+	{ { 8, 13 }, { 13, 8 }, 13, { 2, 4 }, { 4, 2 }, 4 },
+	{ { 12, 9 }, { 9, 12 }, 9, { 1, 2 }, { 1 }, 1 },
+	{ { 13 }, { 8 }, 0, { 2 }, { 2 }, 2 },
+	{ { 8 }, { 8 }, 8, { 4 }, { 2 }, 0 },
+};
+
+static size_t list16_len(const uint16_t *l)
+{
+	size_t k = 0;
+
+	while (k < 3 && l[k])
+		k++;
+	return k;
+}
+
+START_TEST(test_esp_suites)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_assoc_info ia;
+	struct mock_net *n;
+
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P384, HIP_KEY_ECDSA_P256);
+	ca.n_esp_suites = list16_len(esp_cases[_i].a);
+	memcpy(ca.esp_suites, esp_cases[_i].a, sizeof(esp_cases[_i].a));
+	cb.n_esp_suites = list16_len(esp_cases[_i].b);
+	memcpy(cb.esp_suites, esp_cases[_i].b, sizeof(esp_cases[_i].b));
+	ca.n_ciphers = list16_len(esp_cases[_i].ca);
+	memcpy(ca.ciphers, esp_cases[_i].ca, sizeof(esp_cases[_i].ca));
+	cb.n_ciphers = list16_len(esp_cases[_i].cb);
+	memcpy(cb.ciphers, esp_cases[_i].cb, sizeof(esp_cases[_i].cb));
+	n = net_new(&ca, &cb, false);
+	connect_a(n);
+	mock_run(n, RUN_MS);
+	if (esp_cases[_i].expect == 0 || esp_cases[_i].expect_cipher == 0) {
+		ck_assert_uint_eq(n->h[0].sent_by_type[HIP_I2], 0);
+		ck_assert_uint_ge(n->h[0].n_notify, 1);
+		ck_assert_uint_eq(n->h[0].notify_types[0],
+				  esp_cases[_i].expect ?
+				  HIP_NTF_NO_HIP_PROPOSAL_CHOSEN :
+				  HIP_NTF_NO_ESP_PROPOSAL_CHOSEN);
+		ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+		ck_assert_uint_eq(ia.state, HIP_STATE_E_FAILED);
+		ck_assert_int_eq(mock_assoc(n, 1, &ia), HIP_ENOENT);
+	} else {
+		check_established(n);
+		check_sas(n, esp_cases[_i].expect);
+		ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+		ck_assert_uint_eq(ia.hip_cipher, esp_cases[_i].expect_cipher);
+	}
+	net_free(n);
+}
+END_TEST
+
+/* IPv4 locators (v4-mapped, IPv4 pseudo-header) and HOST_ID in the
+ * clear. */
+START_TEST(test_ipv4_plain_host_id)
+{
+	struct hip_engine_config ca, cb;
+	struct mock_net *n;
+
+	pair_config(&ca, &cb, HIP_KEY_ED25519, HIP_KEY_ECDSA_P256);
+	ca.encrypt_host_id = false;
+	n = net_new(&ca, &cb, true);
+	connect_a(n);
+	mock_run(n, RUN_MS);
+	check_established(n);
+	check_sas(n, HIP_ESP_AES_GCM_16);
+	net_free(n);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("exchange");
+	SRunner *sr;
+	int failed;
+
+	/* Keys are generated once, before the tests fork. */
+	for (size_t t = 0; t < HIP_ARRAY_SIZE(key_types); t++)
+		for (int k = 0; k < 2; k++)
+			if (mock_identity(key_types[t], k) == NULL)
+				return EXIT_FAILURE;
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_base_exchange);
+	tcase_add_loop_test(tc, test_identity_pairs, 0, 25);
+	tcase_add_loop_test(tc, test_dh_groups, 0,
+			    (int)HIP_ARRAY_SIZE(dh_cases));
+	tcase_add_loop_test(tc, test_esp_suites, 0,
+			    (int)HIP_ARRAY_SIZE(esp_cases));
+	tcase_add_test(tc, test_ipv4_plain_host_id);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
