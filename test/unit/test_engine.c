@@ -350,6 +350,381 @@ START_TEST(test_ipv4_plain_host_id)
 }
 END_TEST
 
+/* --- lost and duplicated packets --------------------------------- */
+
+/* Drop the first packet of type n->filter_arg. */
+static enum mock_verdict drop_first(struct mock_net *n,
+				    const struct mock_pkt *p)
+{
+	if (mock_pkt_type(p) == n->filter_arg && n->filter_count == 0) {
+		n->filter_count++;
+		return MOCK_DROP;
+	}
+	return MOCK_DELIVER;
+}
+
+static enum mock_verdict drop_all(struct mock_net *n,
+				  const struct mock_pkt *p)
+{
+	(void)n;
+	(void)p;
+	return MOCK_DROP;
+}
+
+static enum mock_verdict dup_all(struct mock_net *n, const struct mock_pkt *p)
+{
+	(void)n;
+	(void)p;
+	return MOCK_DUPLICATE;
+}
+
+static const int lost_types[] = { HIP_I1, HIP_R1, HIP_I2, HIP_R2 };
+
+START_TEST(test_lost_packet)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_stats sb;
+	struct mock_net *n;
+	int t = lost_types[_i];
+
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P256, HIP_KEY_ED25519);
+	n = net_new(&ca, &cb, false);
+	n->filter = drop_first;
+	n->filter_arg = t;
+	connect_a(n);
+	mock_run(n, RUN_MS);
+	ck_assert_uint_eq(n->dropped, 1);
+	check_established(n);
+	check_sas(n, HIP_ESP_AES_GCM_16);
+	/* The Initiator retransmitted once: I1 for a lost I1 or R1, I2
+	 * for a lost I2 or R2. */
+	ck_assert_uint_eq(n->h[0].sent_by_type[HIP_I1], t <= HIP_R1 ? 2 : 1);
+	ck_assert_uint_eq(n->h[0].sent_by_type[HIP_I2], t <= HIP_R1 ? 1 : 2);
+	/* A lost R2: the repeated I2 gets the same R2 again (6.9.1). */
+	hip_engine_get_stats(n->h[1].e, &sb);
+	ck_assert_uint_eq(n->h[1].sent_by_type[HIP_R2], t == HIP_R2 ? 2 : 1);
+	ck_assert_uint_eq(sb.dropped[HIP_DROP_DUPLICATE], t == HIP_R2);
+	net_free(n);
+}
+END_TEST
+
+START_TEST(test_all_lost)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_assoc_info ia;
+	struct hip_engine_stats sa;
+	struct mock_net *n;
+	uint64_t start;
+
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P256, HIP_KEY_ECDSA_P256);
+	n = net_new(&ca, &cb, false);
+	n->filter = drop_all;
+	start = n->now;
+	connect_a(n);
+	/* 1 + 2 + 4 + 8 + 16 s of back-off, then 16 s more (capped). */
+	mock_run(n, 46999);
+	ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+	ck_assert_uint_eq(ia.state, HIP_STATE_I1_SENT);
+	ck_assert_uint_eq(n->h[0].sent_by_type[HIP_I1], 6);
+	mock_run(n, 1);
+	ck_assert_uint_eq(n->now, start + 47000);
+	ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+	ck_assert_uint_eq(ia.state, HIP_STATE_E_FAILED);
+	ck_assert_uint_eq(n->h[0].sent_by_type[HIP_I1], 6);
+	hip_engine_get_stats(n->h[0].e, &sa);
+	ck_assert_uint_eq(sa.exchanges_failed, 1);
+	ck_assert_uint_eq(n->h[0].states[n->h[0].n_states - 1],
+			  HIP_STATE_E_FAILED);
+	ck_assert_uint_eq(n->h[0].n_installs, 0);
+	/* E-FAILED may re-negotiate (4.4.4). */
+	n->filter = NULL;
+	connect_a(n);
+	mock_run(n, RUN_MS);
+	check_established(n);
+	check_sas(n, HIP_ESP_AES_GCM_16);
+	net_free(n);
+}
+END_TEST
+
+START_TEST(test_failed_forgotten)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_assoc_info ia;
+	struct mock_net *n;
+
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P256, HIP_KEY_ECDSA_P256);
+	ca.failed_hold_ms = 5000;
+	n = net_new(&ca, &cb, false);
+	n->filter = drop_all;
+	connect_a(n);
+	mock_run(n, 47000);
+	ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+	ck_assert_uint_eq(ia.state, HIP_STATE_E_FAILED);
+	mock_run(n, 5000);
+	ck_assert_int_eq(mock_assoc(n, 0, &ia), HIP_ENOENT);
+	net_free(n);
+}
+END_TEST
+
+START_TEST(test_duplicates)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_stats sa, sb;
+	struct mock_net *n;
+
+	pair_config(&ca, &cb, HIP_KEY_RSA, HIP_KEY_ECDSA_P384);
+	n = net_new(&ca, &cb, false);
+	n->filter = dup_all;
+	connect_a(n);
+	mock_run(n, RUN_MS);
+	check_established(n);
+	check_sas(n, HIP_ESP_AES_GCM_16);
+	hip_engine_get_stats(n->h[0].e, &sa);
+	hip_engine_get_stats(n->h[1].e, &sb);
+	/* Second R1 in I2-SENT: same generation, dropped; second R2 in
+	 * ESTABLISHED: dropped; second I2: answered with the same R2. */
+	ck_assert_uint_ge(sa.dropped[HIP_DROP_DUPLICATE], 1);
+	ck_assert_uint_ge(sa.dropped[HIP_DROP_STATE], 1);
+	ck_assert_uint_ge(sb.dropped[HIP_DROP_DUPLICATE], 1);
+	ck_assert_uint_eq(n->h[0].sent_by_type[HIP_I2], 1);
+	ck_assert_uint_eq(sa.exchanges_completed, 1);
+	ck_assert_uint_eq(sb.exchanges_completed, 1);
+	net_free(n);
+}
+END_TEST
+
+/* --- simultaneous open (6.7, 6.9) ------------------------------------ */
+
+START_TEST(test_simultaneous_open)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_stats sa, sb;
+	size_t count;
+	struct mock_net *n;
+	int small;
+
+	pair_config(&ca, &cb, key_types[_i], key_types[(_i + 1) % 5]);
+	n = net_new(&ca, &cb, false);
+	small = memcmp(n->h[0].hit, n->h[1].hit, 16) < 0 ? 0 : 1;
+	ck_assert_int_eq(hip_engine_acquire(n->h[0].e, n->now, NULL,
+					    n->h[1].hit), 0);
+	ck_assert_int_eq(hip_engine_acquire(n->h[1].e, n->now, NULL,
+					    n->h[0].hit), 0);
+	mock_run(n, RUN_MS);
+	check_established(n);
+	check_sas(n, HIP_ESP_AES_GCM_16);
+	ck_assert_int_eq(hip_engine_assoc_list(n->h[0].e, NULL, 0, &count), 0);
+	ck_assert_uint_eq(count, 1);
+	ck_assert_int_eq(hip_engine_assoc_list(n->h[1].e, NULL, 0, &count), 0);
+	ck_assert_uint_eq(count, 1);
+	/* The smaller HIT stayed Initiator and dropped the other's I1. */
+	hip_engine_get_stats(n->h[0].e, &sa);
+	hip_engine_get_stats(n->h[1].e, &sb);
+	ck_assert_uint_eq((small ? sb : sa).dropped[HIP_DROP_SIMULTANEOUS], 1);
+	ck_assert_uint_eq((small ? sa : sb).dropped[HIP_DROP_SIMULTANEOUS], 0);
+	ck_assert_uint_eq(n->h[small].sent_by_type[HIP_I2], 1);
+	ck_assert_uint_eq(n->h[1 - small].sent_by_type[HIP_I2], 0);
+	net_free(n);
+}
+END_TEST
+
+/* --- CLOSE ------------------------------------------------------------ */
+
+static struct mock_net *established(enum hip_key_type ta, enum hip_key_type tb,
+				    struct hip_engine_config *ca,
+				    struct hip_engine_config *cb)
+{
+	struct mock_net *n;
+
+	n = net_new(ca, cb, false);
+	(void)ta;
+	(void)tb;
+	connect_a(n);
+	mock_run(n, 20000);
+	check_established(n);
+	return n;
+}
+
+static void check_deleted(struct mock_net *n, int i)
+{
+	const struct hip_engine_action *ins = &n->h[i].installs[0];
+	const struct hip_engine_action *del = &n->h[i].deletes[0];
+
+	ck_assert_uint_eq(n->h[i].n_deletes, 1);
+	ck_assert_uint_eq(del->u.sa_delete.spi_in, ins->u.sa_install.in.spi);
+	ck_assert_uint_eq(del->u.sa_delete.spi_out,
+			  ins->u.sa_install.out.spi);
+	ck_assert_mem_eq(&del->u.sa_delete.peer_loc, &n->h[1 - i].addr, 16);
+	ck_assert_mem_eq(&del->u.sa_delete.local_loc, &n->h[i].addr, 16);
+	ck_assert_mem_eq(del->peer_hit, n->h[1 - i].hit, 16);
+}
+
+START_TEST(test_close)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_assoc_info ia;
+	struct mock_net *n;
+	int closer = _i & 1;
+
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P256, HIP_KEY_RSA);
+	n = established(HIP_KEY_ECDSA_P256, HIP_KEY_RSA, &ca, &cb);
+	if (_i & 2) {	/* the first CLOSE is lost */
+		n->filter = drop_first;
+		n->filter_arg = HIP_CLOSE;
+	}
+	ck_assert_int_eq(hip_engine_close(n->h[closer].e, n->now, NULL,
+					  n->h[1 - closer].hit), 0);
+	mock_drain(n, closer);
+	ck_assert_int_eq(mock_assoc(n, closer, &ia), 0);
+	ck_assert_uint_eq(ia.state, HIP_STATE_CLOSING);
+	check_deleted(n, closer);
+	mock_run(n, 10000);
+	check_deleted(n, 1 - closer);
+	ck_assert_int_eq(mock_assoc(n, closer, &ia), 0);
+	ck_assert_uint_eq(ia.state, HIP_STATE_CLOSED);
+	ck_assert_int_eq(mock_assoc(n, 1 - closer, &ia), 0);
+	ck_assert_uint_eq(ia.state, HIP_STATE_CLOSED);
+	ck_assert_uint_eq(n->h[closer].sent_by_type[HIP_CLOSE],
+			  _i & 2 ? 2 : 1);
+	ck_assert_uint_eq(n->h[1 - closer].sent_by_type[HIP_CLOSE_ACK], 1);
+	/* After the MSL both forget the association. */
+	mock_run(n, 120000);
+	ck_assert_int_eq(mock_assoc(n, 0, &ia), HIP_ENOENT);
+	ck_assert_int_eq(mock_assoc(n, 1, &ia), HIP_ENOENT);
+	ck_assert_uint_eq(n->h[0].n_deletes, 1);
+	ck_assert_uint_eq(n->h[1].n_deletes, 1);
+	/* And can start again. */
+	connect_a(n);
+	mock_run(n, 20000);
+	check_established(n);
+	ck_assert_uint_eq(n->h[0].n_installs, 2);
+	net_free(n);
+}
+END_TEST
+
+START_TEST(test_idle_lifetime)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_assoc_info ia;
+	struct mock_net *n;
+	uint64_t t0;
+
+	pair_config(&ca, &cb, HIP_KEY_ED448, HIP_KEY_ECDSA_P256);
+	ca.idle_lifetime_ms = 30000;
+	cb.idle_lifetime_ms = 0;	/* B never closes on its own */
+	n = established(HIP_KEY_ED448, HIP_KEY_ECDSA_P256, &ca, &cb);
+	ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+	t0 = ia.last_used_ms;
+	/* Use keeps it open. */
+	mock_advance(n, t0 + 25000);
+	ck_assert_int_eq(hip_engine_touch(n->h[0].e, n->now, NULL,
+					  n->h[1].hit), 0);
+	mock_advance(n, t0 + 40000);
+	ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+	ck_assert_uint_eq(ia.state, HIP_STATE_ESTABLISHED);
+	ck_assert_uint_eq(hip_engine_next_timeout(n->h[0].e) <=
+			  t0 + 55000, 1);
+	mock_run(n, 16000);
+	ck_assert_uint_eq(n->h[0].sent_by_type[HIP_CLOSE], 1);
+	ck_assert_int_eq(mock_assoc(n, 1, &ia), 0);
+	ck_assert_uint_eq(ia.state, HIP_STATE_CLOSED);
+	ck_assert_uint_eq(n->h[0].n_deletes, 1);
+	ck_assert_uint_eq(n->h[1].n_deletes, 1);
+	net_free(n);
+}
+END_TEST
+
+/* An I2 answering the previous R1 generation is still accepted. */
+static enum mock_verdict hold_i2(struct mock_net *n, const struct mock_pkt *p)
+{
+	if (mock_pkt_type(p) == HIP_I2 && !n->have_held)
+		return MOCK_HOLD;
+	if (mock_pkt_type(p) == HIP_I2)
+		return MOCK_DROP;
+	return MOCK_DELIVER;
+}
+
+START_TEST(test_r1_rotation)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_assoc_info ib;
+	struct mock_net *n;
+
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P256, HIP_KEY_ECDSA_P256);
+	n = net_new(&ca, &cb, false);
+	n->filter = hold_i2;
+	connect_a(n);
+	mock_flush(n);
+	ck_assert(n->have_held);
+	/* One rotation on B. */
+	n->now += cb.r1_rotate_ms;
+	ck_assert_int_eq(hip_engine_timeout(n->h[1].e, n->now), 0);
+	mock_drain(n, 1);
+	ck_assert_int_eq(mock_inject(n, &n->held), 0);
+	ck_assert_int_eq(mock_assoc(n, 1, &ib), 0);
+	ck_assert_uint_eq(ib.state, HIP_STATE_R2_SENT);
+	n->filter = NULL;
+	mock_run(n, RUN_MS);
+	check_established(n);
+	net_free(n);
+}
+END_TEST
+
+START_TEST(test_api_errors)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_env env = { 0 };
+	struct hip_engine *e = NULL;
+	struct mock_net *n;
+	uint8_t stranger[16];
+
+	mock_config(&ca, NULL);
+	ca.n_identities = 0;
+	ck_assert_int_eq(hip_engine_new(&ca, &env, 0, &e), HIP_EINVAL);
+	ck_assert_ptr_null(e);
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P256, HIP_KEY_ECDSA_P256);
+	ck_assert_int_eq(hip_engine_new(&ca, &env, 0, &e), HIP_EINVAL);
+	ca.dh_groups[0] = 2;	/* deprecated group */
+	n = net_new(&cb, &cb, false);
+	memcpy(stranger, n->h[1].hit, 16);
+	stranger[15] ^= 1;
+	/* No locator known for that HIT, no association to close. */
+	ck_assert_int_eq(hip_engine_acquire(n->h[0].e, n->now, NULL,
+					    stranger), HIP_ENOENT);
+	ck_assert_int_eq(hip_engine_close(n->h[0].e, n->now, NULL, stranger),
+			 HIP_ENOENT);
+	ck_assert_int_eq(hip_engine_acquire(n->h[0].e, n->now, stranger,
+					    n->h[1].hit), HIP_ENOENT);
+	ck_assert_uint_eq(hip_engine_pending(n->h[0].e), 0);
+	ck_assert_str_eq(hip_engine_state_name(HIP_STATE_E_FAILED),
+			 "E-FAILED");
+	ck_assert_str_eq(hip_engine_drop_name(HIP_DROP_PUZZLE), "puzzle");
+	ck_assert_str_eq(hip_engine_drop_name(HIP_DROP__MAX), "?");
+	net_free(n);
+}
+END_TEST
+
+START_TEST(test_spi_failure)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_assoc_info ia;
+	struct mock_net *n;
+
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P256, HIP_KEY_ECDSA_P256);
+	n = net_new(&ca, &cb, false);
+	n->h[1].fail_spi = true;
+	connect_a(n);
+	mock_run(n, 3000);
+	/* B cannot allocate: no association, no R2; A keeps trying. */
+	ck_assert_int_eq(mock_assoc(n, 1, &ia), HIP_ENOENT);
+	ck_assert_uint_eq(n->h[1].sent_by_type[HIP_R2], 0);
+	n->h[1].fail_spi = false;
+	mock_run(n, RUN_MS);
+	check_established(n);
+	net_free(n);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("engine");
@@ -370,6 +745,20 @@ int main(void)
 	tcase_add_loop_test(tc, test_esp_suites, 0,
 			    (int)HIP_ARRAY_SIZE(esp_cases));
 	tcase_add_test(tc, test_ipv4_plain_host_id);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("robustness");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_lost_packet, 0,
+			    (int)HIP_ARRAY_SIZE(lost_types));
+	tcase_add_test(tc, test_all_lost);
+	tcase_add_test(tc, test_failed_forgotten);
+	tcase_add_test(tc, test_duplicates);
+	tcase_add_loop_test(tc, test_simultaneous_open, 0, 5);
+	tcase_add_loop_test(tc, test_close, 0, 4);
+	tcase_add_test(tc, test_idle_lifetime);
+	tcase_add_test(tc, test_r1_rotation);
+	tcase_add_test(tc, test_api_errors);
+	tcase_add_test(tc, test_spi_failure);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
