@@ -234,7 +234,8 @@ static size_t raw_msg(uint8_t *out, const uint8_t *attrs, size_t n)
 	out[1] = HIP_CTL_REQUEST;
 	hip_put16(out + 2, 1);
 	hip_put32(out + 4, 5);
-	memcpy(out + 8, attrs, n);
+	if (n)
+		memcpy(out + 8, attrs, n);
 	return 8 + n;
 }
 
