@@ -56,7 +56,8 @@ struct hip_esp_suite_info {
 	size_t auth_key_len;	/* integrity key octets (0 for AEAD) */
 	unsigned icv_bits;	/* ICV length on the wire */
 	/* Linux XFRM: XFRMA_ALG_CRYPT + XFRMA_ALG_AUTH_TRUNC (trunc_len =
-	 * icv_bits), or XFRMA_ALG_AEAD (icv_len = icv_bits).  NULL when
+	 * icv_bits), or XFRMA_ALG_AEAD (icv_len = icv_bits, key = key |
+	 * salt, alg_key_len = 8 * (enc_key_len + salt_len)).  NULL when
 	 * the attribute is not used by this suite. */
 	const char *xfrm_enc;
 	const char *xfrm_auth;

@@ -302,6 +302,59 @@ START_TEST(test_hit_cmp)
 }
 END_TEST
 
+/* The algorithm tables (hip/suite.h) against RFC 7401 5.2.8/5.2.10 and
+ * RFC 7402 5.1.2 / the kernel's algorithm names. */
+START_TEST(test_tables)
+{
+	const struct hip_esp_suite_info *e;
+	const struct hip_cipher_info *c;
+
+	ck_assert_str_eq(hip_suite_rhash(1)->digest, "SHA256");
+	ck_assert_str_eq(hip_suite_rhash(2)->digest, "SHA384");
+	ck_assert_str_eq(hip_suite_rhash(3)->digest, "SHA1");
+	ck_assert_uint_eq(hip_suite_rhash_len(2), 48);
+	ck_assert_ptr_null(hip_suite_rhash(HIP_HIT_SUITE_EDDSA_CSHAKE));
+	ck_assert_ptr_null(hip_suite_rhash(0));
+
+	c = hip_cipher_info(HIP_CIPHER_NULL);
+	ck_assert_uint_eq(c->key_len, 0);
+	ck_assert_uint_eq(c->iv_len, 0);
+	c = hip_cipher_info(HIP_CIPHER_AES_256_CBC);
+	ck_assert_uint_eq(c->key_len, 32);
+	ck_assert_uint_eq(c->block_len, 16);
+	ck_assert_ptr_null(hip_cipher_info(3));
+
+	/* MUST suite 8: AES-128-CBC + HMAC-SHA-256-128. */
+	e = hip_esp_suite_info(HIP_ESP_AES128_CBC_SHA256);
+	ck_assert_uint_eq(e->enc_key_len, 16);
+	ck_assert_uint_eq(e->auth_key_len, 32);
+	ck_assert_uint_eq(e->icv_bits, 128);
+	ck_assert_str_eq(e->xfrm_enc, "cbc(aes)");
+	ck_assert_str_eq(e->xfrm_auth, "hmac(sha256)");
+	ck_assert_ptr_null(e->xfrm_aead);
+	e = hip_esp_suite_info(HIP_ESP_AES128_CBC_SHA1);
+	ck_assert_uint_eq(e->auth_key_len, 20);
+	ck_assert_uint_eq(e->icv_bits, 96);
+	e = hip_esp_suite_info(HIP_ESP_NULL_SHA256);
+	ck_assert_uint_eq(e->enc_key_len, 0);
+	ck_assert_str_eq(e->xfrm_enc, "ecb(cipher_null)");
+	e = hip_esp_suite_info(HIP_ESP_AES_GCM_8);
+	ck_assert_int_eq(e->aead, 1);
+	ck_assert_uint_eq(e->salt_len, 4);
+	ck_assert_uint_eq(e->icv_bits, 64);
+	ck_assert_uint_eq(hip_esp_suite_enc_draw_len(e), 20);
+	ck_assert_str_eq(e->xfrm_aead, "rfc4106(gcm(aes))");
+	ck_assert_uint_eq(hip_esp_suite_info(HIP_ESP_AES_GCM_16)->icv_bits,
+			  128);
+	ck_assert_uint_eq(hip_esp_suite_info(HIP_ESP_AES256_CBC_SHA256)
+			  ->enc_key_len, 32);
+	/* Deprecated suites 2-6 are not offered. */
+	for (int id = 2; id <= 6; id++)
+		ck_assert_ptr_null(hip_esp_suite_info(id));
+	ck_assert_uint_eq(hip_esp_suite_enc_draw_len(NULL), 0);
+}
+END_TEST
+
 static Suite *keymat_suite(void)
 {
 	Suite *s = suite_create("keymat");
@@ -318,6 +371,7 @@ static Suite *keymat_suite(void)
 	tcase_add_test(tc, test_null_cipher_and_aead);
 	tcase_add_test(tc, test_esp_rekey_index);
 	tcase_add_test(tc, test_hit_cmp);
+	tcase_add_test(tc, test_tables);
 	suite_add_tcase(s, tc);
 	return s;
 }
