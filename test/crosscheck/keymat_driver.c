@@ -6,7 +6,7 @@
  *     raw  <first LEN octets of KEYMAT>
  *     hip  <enc_out> <enc_in> <mac_out> <mac_in>     (drawn from 0)
  *     esp  <index> <enc_out> <enc_in> <auth_out> <auth_in>
- *   keymat_driver ecdh GROUP PEER_PUBLIC
+ *   keymat_driver dh GROUP PEER_PUBLIC        (any DH or ECDH group)
  *     pub  <our public value>
  *     kij  <shared secret>
  * Hex arguments and output; "-" prints an empty key.
@@ -93,7 +93,7 @@ static int do_keymat(char **av)
 	return 0;
 }
 
-static int do_ecdh(char **av)
+static int do_dh(char **av)
 {
 	uint8_t peer[HIP_DH_MAX_PUBLIC_LEN], pub[HIP_DH_MAX_PUBLIC_LEN];
 	uint8_t kij[HIP_DH_MAX_SECRET_LEN];
@@ -125,8 +125,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 11 && strcmp(argv[1], "keymat") == 0)
 		return do_keymat(argv + 2);
-	if (argc == 4 && strcmp(argv[1], "ecdh") == 0)
-		return do_ecdh(argv + 2);
-	fprintf(stderr, "usage: keymat_driver keymat|ecdh ARGS...\n");
+	if (argc == 4 && strcmp(argv[1], "dh") == 0)
+		return do_dh(argv + 2);
+	fprintf(stderr, "usage: keymat_driver keymat|dh ARGS...\n");
 	return 2;
 }
