@@ -177,11 +177,7 @@ static int load_arg(const struct hipconf_cmd *cmd, int argc, char **argv,
 	ret = hip_identity_load(argv[optind], HIP_KEYFILE_PUBLIC_OK, id, err,
 				sizeof(err));
 	if (ret < 0) {
-		if (ret == HIP_EFORMAT)
-			hipconf_err("%s: not a private or public key in PEM "
-				    "format", argv[optind]);
-		else
-			hipconf_err("%s", err[0] ? err : hip_strerror(ret));
+		hipconf_err("%s", err[0] ? err : hip_strerror(ret));
 		return HIPCONF_EXIT_FAIL;
 	}
 	return HIPCONF_EXIT_OK;

@@ -146,36 +146,22 @@ int hip_hi_encode(const struct hip_identity *id, uint8_t *out, size_t cap,
 
 /* --- decoding ------------------------------------------------------ */
 
-/* Build a public key from OSSL_PARAMs and check it with the provider's
- * public-key validation. */
+/* Build a public key from OSSL_PARAMs; hip_identity_wrap validates it. */
 static int pkey_from_params(const char *type, OSSL_PARAM *params,
 			    EVP_PKEY **out)
 {
 	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
-	EVP_PKEY_CTX *check = NULL;
 	EVP_PKEY *pkey = NULL;
 	int ret = HIP_EFORMAT;
 
 	if (ctx == NULL) {
 		ret = HIP_ENOMEM;
-		goto out;
+	} else if (EVP_PKEY_fromdata_init(ctx) == 1 &&
+		   EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY,
+				     params) == 1) {
+		*out = pkey;
+		ret = 0;
 	}
-	if (EVP_PKEY_fromdata_init(ctx) != 1 ||
-	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
-		goto out;
-	check = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
-	if (check == NULL) {
-		ret = HIP_ENOMEM;
-		goto out;
-	}
-	if (EVP_PKEY_public_check(check) != 1)
-		goto out;
-	*out = pkey;
-	pkey = NULL;
-	ret = 0;
-out:
-	EVP_PKEY_free(pkey);
-	EVP_PKEY_CTX_free(check);
 	EVP_PKEY_CTX_free(ctx);
 	ERR_clear_error();
 	return ret;

@@ -170,6 +170,19 @@ static int classify_rsa(const EVP_PKEY *pkey, struct hip_identity *id)
 	return 0;
 }
 
+/* The provider's public key validation: point on the curve and not at
+ * infinity, RSA modulus odd and without small factors.  (It does nothing
+ * useful for EdDSA keys.) */
+static int public_key_valid(EVP_PKEY *pkey)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+	int ok = ctx != NULL && EVP_PKEY_public_check(ctx) == 1;
+
+	EVP_PKEY_CTX_free(ctx);
+	ERR_clear_error();
+	return ok;
+}
+
 int hip_identity_wrap(EVP_PKEY *pkey, struct hip_identity **out)
 {
 	struct hip_identity tmp, *id;
@@ -201,6 +214,8 @@ int hip_identity_wrap(EVP_PKEY *pkey, struct hip_identity **out)
 	}
 	if (ret < 0)
 		return ret;
+	if (tmp.algo != HIP_HI_EDDSA && !public_key_valid(pkey))
+		return HIP_EFORMAT;
 	tmp.priv = pkey_has_private(pkey, tmp.algo);
 	id = malloc(sizeof(*id));
 	if (id == NULL)
@@ -273,7 +288,7 @@ int hip_identity_generate(enum hip_key_type type, unsigned int rsa_bits,
 	ret = hip_identity_wrap(pkey, out);
 	if (ret < 0) {
 		EVP_PKEY_free(pkey);
-		return ret == HIP_EUNSUPPORTED ? HIP_ECRYPTO : ret;
+		return ret == HIP_ENOMEM ? ret : HIP_ECRYPTO;
 	}
 	return 0;
 }

@@ -116,6 +116,9 @@ int hip_identity_load_mem(const uint8_t *pem, size_t len, unsigned int flags,
 				"(use RSA, ECDSA P-256/P-384, Ed25519, Ed448)",
 				EVP_PKEY_get0_type_name(pkey) ?
 				EVP_PKEY_get0_type_name(pkey) : "this");
+		else if (ret == HIP_EFORMAT)
+			set_err(errbuf, errcap, name,
+				"invalid key (public key check failed)");
 		else
 			set_err(errbuf, errcap, name, "%s", hip_strerror(ret));
 		EVP_PKEY_free(pkey);

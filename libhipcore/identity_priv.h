@@ -19,8 +19,8 @@ struct hip_identity {
 };
 
 /* Wrap pkey (ownership passes to *out on success only) after checking
- * that HIP supports its type, curve and size.  Returns 0,
- * HIP_EUNSUPPORTED or HIP_ENOMEM. */
+ * that HIP supports its type, curve and size and that the public key is
+ * valid.  Returns 0, HIP_EUNSUPPORTED, HIP_EFORMAT or HIP_ENOMEM. */
 int hip_identity_wrap(EVP_PKEY *pkey, struct hip_identity **out);
 
 /* Octets of one coordinate / scalar of an ECDSA curve (32 or 48). */

@@ -97,7 +97,7 @@ expect 1 "missing.pem: No such file" "hit of a missing file" -- \
 	"$HIPCONF" hit "$work/missing.pem"
 echo "hello" >"$work/text"
 chmod 600 "$work/text"
-expect 1 "text: not a private or public key in PEM format" "hit of a non-key" -- \
+expect 1 "text: not a key in PEM format" "hit of a non-key" -- \
 	"$HIPCONF" hit "$work/text"
 chmod 644 "$work/k1.pem"
 expect 1 "chmod 600" "hit refuses a world-readable private key" -- \

@@ -9,6 +9,8 @@
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/bn.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 
 #include "hip/error.h"
@@ -324,6 +326,12 @@ START_TEST(test_hi_rsa_malformed)
 	/* Even modulus. */
 	n = rsa_hi(tmp, f4, 3, 256);
 	tmp[n - 1] = 0xfe;
+	ck_assert_int_eq(hip_hi_decode(HIP_HI_RSA, tmp, n, &bad), HIP_EFORMAT);
+	/* Odd modulus with a small factor: 2^2047 + 1 = 3 * ... */
+	n = rsa_hi(tmp, f4, 3, 256);
+	memset(tmp + 4, 0, 256);
+	tmp[4] = 0x80;
+	tmp[n - 1] = 0x01;
 	ck_assert_int_eq(hip_hi_decode(HIP_HI_RSA, tmp, n, &bad), HIP_EFORMAT);
 	ck_assert_ptr_null(bad);
 	hip_identity_free(id);
@@ -704,6 +712,46 @@ START_TEST(test_file_foreign_keys)
 	ck_assert_int_eq(hip_identity_curve(back), HIP_ECDSA_CURVE_P256);
 	hip_identity_free(back);
 	back = NULL;
+
+	/* A public RSA key whose modulus fails the public key check (found
+	 * by fuzz_keyfile): loading must fail, not hand out a key whose HI
+	 * hip_hi_decode would refuse. */
+	{
+		uint8_t nbuf[256];
+		BIGNUM *bn_n, *bn_e;
+		OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+		OSSL_PARAM *params;
+		EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA",
+							       NULL);
+		EVP_PKEY *rsa = NULL;
+
+		memset(nbuf, 0, sizeof(nbuf));
+		nbuf[0] = 0x80;
+		nbuf[255] = 0x01;	/* 2^2047 + 1, divisible by 3 */
+		bn_n = BN_bin2bn(nbuf, sizeof(nbuf), NULL);
+		bn_e = BN_new();
+		ck_assert(BN_set_word(bn_e, 65537));
+		ck_assert(OSSL_PARAM_BLD_push_BN(bld, "n", bn_n));
+		ck_assert(OSSL_PARAM_BLD_push_BN(bld, "e", bn_e));
+		params = OSSL_PARAM_BLD_to_param(bld);
+		ck_assert_int_eq(EVP_PKEY_fromdata_init(ctx), 1);
+		ck_assert_int_eq(EVP_PKEY_fromdata(ctx, &rsa,
+						   EVP_PKEY_PUBLIC_KEY, params),
+				 1);
+		path_in(path, sizeof(path), "badrsa.pem");
+		write_pkey(path, rsa, 1, 0);
+		ck_assert_int_eq(hip_identity_load(path, HIP_KEYFILE_PUBLIC_OK,
+						   &back, err, sizeof(err)),
+				 HIP_EFORMAT);
+		ck_assert_ptr_nonnull(strstr(err, "invalid key"));
+		ck_assert_ptr_null(back);
+		EVP_PKEY_free(rsa);
+		EVP_PKEY_CTX_free(ctx);
+		OSSL_PARAM_free(params);
+		OSSL_PARAM_BLD_free(bld);
+		BN_free(bn_n);
+		BN_free(bn_e);
+	}
 
 	/* Public keys: only with HIP_KEYFILE_PUBLIC_OK, any mode. */
 	path_in(path, sizeof(path), "pub.pem");
