@@ -725,6 +725,180 @@ START_TEST(test_spi_failure)
 }
 END_TEST
 
+/* --- several identities, peers, the queue --------------------------- */
+
+/* B has two identities; A asks for the second one's HIT and B answers
+ * with that identity. */
+START_TEST(test_second_identity)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_assoc_info ia, ib;
+	struct mock_net *n;
+	uint8_t hit2[16];
+
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P256, HIP_KEY_RSA);
+	cb.identities[1] = mock_identity(HIP_KEY_ED25519, 1);
+	cb.n_identities = 2;
+	n = net_new(&ca, &cb, false);
+	ck_assert_int_eq(hip_engine_local_hit(n->h[1].e, 1, hit2), 0);
+	ck_assert_int_eq(hip_engine_local_hit(n->h[1].e, 2, hit2),
+			 HIP_ENOENT);
+	ck_assert_int_eq(hip_engine_local_hit(n->h[1].e, 1, hit2), 0);
+	ck_assert_int_eq(hip_engine_peer_add(n->h[0].e, hit2, &n->h[1].addr,
+					     1), 0);
+	ck_assert_int_eq(hip_engine_acquire(n->h[0].e, n->now, NULL, hit2),
+			 0);
+	mock_run(n, RUN_MS);
+	ck_assert_int_eq(hip_engine_assoc_get(n->h[0].e, NULL, hit2, &ia), 0);
+	ck_assert_uint_eq(ia.state, HIP_STATE_ESTABLISHED);
+	/* EdDSA Responder: the association uses suite 1's RHASH. */
+	ck_assert_uint_eq(ia.hit_suite, 1);
+	ck_assert_int_eq(hip_engine_assoc_get(n->h[1].e, hit2, n->h[0].hit,
+					      &ib), 0);
+	ck_assert_uint_eq(ib.state, HIP_STATE_ESTABLISHED);
+	ck_assert_mem_eq(ib.local_hit, hit2, 16);
+	ck_assert_int_eq(hip_engine_assoc_get(n->h[1].e, n->h[1].hit,
+					      n->h[0].hit, &ib), HIP_ENOENT);
+	ck_assert_uint_eq(n->h[1].n_installs, 1);
+	ck_assert_mem_eq(n->h[1].installs[0].u.sa_install.in.inner_dst, hit2,
+			 16);
+	net_free(n);
+}
+END_TEST
+
+START_TEST(test_peers)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_peer list[4];
+	struct in6_addr locs[4];
+	struct mock_net *n;
+	uint8_t hit[16];
+	size_t count;
+
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P256, HIP_KEY_ECDSA_P256);
+	n = net_new(&ca, &cb, false);
+	memset(locs, 0, sizeof(locs));
+	for (int k = 0; k < 4; k++)
+		locs[k].s6_addr[15] = (uint8_t)(k + 1);
+	memcpy(hit, n->h[1].hit, 16);
+	hit[15] ^= 0x55;
+	ck_assert_int_eq(hip_engine_peer_add(n->h[0].e, hit, locs, 4),
+			 HIP_EINVAL);
+	ck_assert_int_eq(hip_engine_peer_add(n->h[0].e, hit, locs, 0),
+			 HIP_EINVAL);
+	ck_assert_int_eq(hip_engine_peer_add(n->h[0].e, hit, locs, 3), 0);
+	ck_assert_int_eq(hip_engine_peer_list(n->h[0].e, list, 4, &count), 0);
+	ck_assert_uint_eq(count, 2);
+	ck_assert_int_eq(hip_engine_peer_list(n->h[0].e, list, 1, &count), 0);
+	ck_assert_uint_eq(count, 2);
+	/* Replacing keeps one entry. */
+	ck_assert_int_eq(hip_engine_peer_add(n->h[0].e, hit, locs + 1, 1), 0);
+	ck_assert_int_eq(hip_engine_peer_list(n->h[0].e, list, 4, &count), 0);
+	ck_assert_uint_eq(count, 2);
+	ck_assert_mem_eq(list[1].hit, hit, 16);
+	ck_assert_uint_eq(list[1].n_locators, 1);
+	ck_assert_mem_eq(&list[1].locators[0], &locs[1], 16);
+	ck_assert_int_eq(hip_engine_peer_del(n->h[0].e, hit), 0);
+	ck_assert_int_eq(hip_engine_peer_del(n->h[0].e, hit), HIP_ENOENT);
+	ck_assert_int_eq(hip_engine_peer_list(n->h[0].e, list, 4, &count), 0);
+	ck_assert_uint_eq(count, 1);
+	ck_assert_mem_eq(list[0].hit, n->h[1].hit, 16);
+	net_free(n);
+}
+END_TEST
+
+/* I1s go to the peer's locators in turn (6.6.1). */
+START_TEST(test_locator_rotation)
+{
+	struct hip_engine_config ca, cb;
+	struct in6_addr locs[2];
+	struct mock_net *n;
+
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P256, HIP_KEY_ECDSA_P256);
+	n = net_new(&ca, &cb, false);
+	memset(locs, 0, sizeof(locs));
+	locs[0].s6_addr[0] = 0xfd;	/* nobody there */
+	locs[1] = n->h[1].addr;
+	ck_assert_int_eq(hip_engine_peer_add(n->h[0].e, n->h[1].hit, locs, 2),
+			 0);
+	connect_a(n);
+	ck_assert_uint_eq(n->n_wire, 1);
+	ck_assert_mem_eq(&n->wire[0].dst, &locs[0], 16);
+	ck_assert_int_eq(n->wire[0].to, -1);
+	n->n_wire = 0;
+	mock_run(n, RUN_MS);
+	check_established(n);
+	ck_assert_uint_eq(n->h[0].sent_by_type[HIP_I1], 2);
+	net_free(n);
+}
+END_TEST
+
+/* A full queue refuses new work instead of losing actions. */
+START_TEST(test_queue_full)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_stats st;
+	struct mock_net *n;
+	uint8_t hit[16];
+	int k, r = 0;
+
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P256, HIP_KEY_ECDSA_P256);
+	n = net_new(&ca, &cb, false);
+	for (k = 0; k < 100; k++) {
+		memcpy(hit, n->h[1].hit, 16);
+		hit[14] = (uint8_t)k;
+		hit[15] ^= 0xaa;
+		ck_assert_int_eq(hip_engine_peer_add(n->h[0].e, hit,
+						     &n->h[1].addr, 1), 0);
+		r = hip_engine_acquire(n->h[0].e, n->now, NULL, hit);
+		if (r)
+			break;
+	}
+	ck_assert_int_eq(r, HIP_ENOSPC);
+	ck_assert_int_gt(k, 5);
+	ck_assert_uint_le(hip_engine_pending(n->h[0].e), HIP_ENGINE_QUEUE_LEN);
+	ck_assert_int_eq(hip_engine_recv(n->h[0].e, n->now, &n->h[1].addr,
+					 &n->h[0].addr, (const uint8_t *)"x",
+					 1), HIP_ENOSPC);
+	hip_engine_get_stats(n->h[0].e, &st);
+	ck_assert_uint_eq(st.actions_lost, 0);
+	ck_assert_uint_eq(st.received, 0);
+	mock_drain(n, 0);
+	ck_assert_uint_eq(n->h[0].sent_by_type[HIP_I1], (unsigned)k);
+	ck_assert_int_eq(hip_engine_acquire(n->h[0].e, n->now, NULL, hit), 0);
+	net_free(n);
+}
+END_TEST
+
+START_TEST(test_next_timeout)
+{
+	struct hip_engine_config ca, cb;
+	struct mock_net *n;
+	uint64_t t0;
+
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P256, HIP_KEY_ECDSA_P256);
+	n = net_new(&ca, &cb, false);
+	t0 = n->now;
+	/* Only the R1 rotation is due. */
+	ck_assert_uint_eq(hip_engine_next_timeout(n->h[0].e),
+			  t0 + ca.r1_rotate_ms);
+	n->now += 500;
+	connect_a(n);
+	ck_assert_uint_eq(hip_engine_next_timeout(n->h[0].e),
+			  t0 + 500 + ca.rexmit_initial_ms);
+	/* Nothing happens before the deadline. */
+	ck_assert_int_eq(hip_engine_timeout(n->h[0].e, t0 + 1499), 0);
+	mock_drain(n, 0);
+	ck_assert_uint_eq(n->h[0].sent_by_type[HIP_I1], 1);
+	ck_assert_int_eq(hip_engine_timeout(n->h[0].e, t0 + 1500), 0);
+	mock_drain(n, 0);
+	ck_assert_uint_eq(n->h[0].sent_by_type[HIP_I1], 2);
+	ck_assert_uint_eq(hip_engine_next_timeout(n->h[0].e),
+			  t0 + 1500 + 2 * ca.rexmit_initial_ms);
+	net_free(n);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("engine");
@@ -759,6 +933,11 @@ int main(void)
 	tcase_add_test(tc, test_r1_rotation);
 	tcase_add_test(tc, test_api_errors);
 	tcase_add_test(tc, test_spi_failure);
+	tcase_add_test(tc, test_second_identity);
+	tcase_add_test(tc, test_peers);
+	tcase_add_test(tc, test_locator_rotation);
+	tcase_add_test(tc, test_queue_full);
+	tcase_add_test(tc, test_next_timeout);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
