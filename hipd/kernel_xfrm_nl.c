@@ -30,6 +30,7 @@ int xfrm_nl_errno_to_hip(int e)
 		return HIP_EEXIST;
 	case ENOENT:
 	case ESRCH:
+	case ENODATA:	/* MIGRATE: a policy, but no template to move */
 		return HIP_ENOENT;
 	case EPERM:
 	case EACCES:

@@ -3,6 +3,8 @@
  * the kernel test scripts in test/kernel.  Not installed.
  *
  *   xfrm_tool [-b BACKEND] COMMAND [KEY VALUE...]
+ *   xfrm_tool [-b BACKEND] -      one command a line from stdin (not
+ *                                 listen); stops at the first failure
  *
  *   probe
  *   add-sa   spi N suite S inner SRC DST outer SRC DST reqid N
@@ -375,32 +377,23 @@ static int cmd_listen(struct hip_kernel *k)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static void reset_opts(void)
 {
-	const char *backend = NULL, *cmd;
-	struct hip_kernel *k = NULL;
+	size_t i;
+
+	for (i = 0; i < HIP_ARRAY_SIZE(opts); i++)
+		opts[i].set = 0;
+}
+
+/* One command: argv[0] is its name. */
+static int run(struct hip_kernel *k, int argc, char **argv)
+{
+	const char *cmd = argv[0];
 	char why[512];
-	unsigned flags = HIP_KERNEL_OPEN_NOPROBE;
 	int err, rc = 0;
 
-	if (argc >= 3 && strcmp(argv[1], "-b") == 0) {
-		backend = argv[2];
-		argv += 2;
-		argc -= 2;
-	}
-	if (argc < 2)
-		die("usage: xfrm_tool [-b BACKEND] COMMAND [KEY VALUE...]", "");
-	cmd = argv[1];
-	parse_opts(argc - 2, argv + 2);
-	if (strcmp(cmd, "listen") != 0)
-		flags |= HIP_KERNEL_OPEN_NOEVENTS;
-	err = hip_kernel_open(backend, flags, &k, why, sizeof(why));
-	if (err < 0) {
-		fprintf(stderr, "xfrm_tool: open: %s%s%s\n", hip_strerror(err),
-			why[0] ? ": " : "", why);
-		return 1;
-	}
-
+	reset_opts();
+	parse_opts(argc - 1, argv + 1);
 	if (strcmp(cmd, "probe") == 0) {
 		err = k->ops->probe(k, why, sizeof(why));
 		if (err < 0) {
@@ -497,12 +490,70 @@ int main(int argc, char **argv)
 			rc = fail(k, "flush", err);
 		else
 			printf("%u\n", n);
-	} else if (strcmp(cmd, "listen") == 0) {
+	} else if (strcmp(cmd, "listen") == 0 && hip_kernel_event_fd(k) >= 0) {
 		rc = cmd_listen(k);
 	} else {
-		hip_kernel_close(k);
 		die("unknown command: ", cmd);
 	}
+	fflush(stdout);
+	return rc;
+}
+
+/* Commands from stdin, one a line, words separated by blanks. */
+static int run_batch(struct hip_kernel *k)
+{
+	char line[4096];
+	char *words[64];
+	unsigned lineno = 0;
+
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		char *save = NULL, *w;
+		int n = 0;
+
+		lineno++;
+		for (w = strtok_r(line, " \t\r\n", &save); w != NULL && n < 64;
+		     w = strtok_r(NULL, " \t\r\n", &save))
+			words[n++] = w;
+		if (n == 0 || words[0][0] == '#')
+			continue;
+		if (run(k, n, words) != 0) {
+			fprintf(stderr, "xfrm_tool: stopped at line %u\n",
+				lineno);
+			hip_wipe(line, sizeof(line));
+			return 1;
+		}
+	}
+	hip_wipe(line, sizeof(line));	/* lines may hold keys */
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *backend = NULL;
+	struct hip_kernel *k = NULL;
+	char why[512];
+	unsigned flags = HIP_KERNEL_OPEN_NOPROBE;
+	int err, rc;
+
+	if (argc >= 3 && strcmp(argv[1], "-b") == 0) {
+		backend = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc < 2)
+		die("usage: xfrm_tool [-b BACKEND] COMMAND [KEY VALUE...]", "");
+	if (strcmp(argv[1], "listen") != 0)
+		flags |= HIP_KERNEL_OPEN_NOEVENTS;
+	err = hip_kernel_open(backend, flags, &k, why, sizeof(why));
+	if (err < 0) {
+		fprintf(stderr, "xfrm_tool: open: %s%s%s\n", hip_strerror(err),
+			why[0] ? ": " : "", why);
+		return 1;
+	}
+	if (strcmp(argv[1], "-") == 0)
+		rc = run_batch(k);
+	else
+		rc = run(k, argc - 1, argv + 1);
 	hip_kernel_close(k);
 	return rc;
 }

@@ -30,6 +30,11 @@ mkdir -m 1777 /run/tmp
 export TMPDIR=/run/tmp
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /dev/shm /dev/pts
+# devtmpfs lacks these; bash's <(...) and many scripts need them.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t devpts devpts /dev/pts 2>/dev/null
 
@@ -54,40 +59,47 @@ if command -v insmod > /dev/null; then
 else
 	insmod="busybox insmod"
 fi
-declare -A loaded
-load_module() {	# name: load it and what it depends on, once
-	local name=${1//-/_} path line deps i
-	[ -n "${loaded[$name]:-}" ] && return 0
-	loaded[$name]=1
-	grep -q "^$name " /proc/modules && return 0
-	grep -Eq "/${1}.ko(\.[gx]z)?\$" "$kdir/modules.builtin" && return 0
-	line=$(grep -E "(^|/)(${name}|${name//_/-})\.ko(\.[gx]z)?:" \
-		"$kdir/modules.dep" | head -n 1)
-	if [ -z "$line" ]; then
-		echo "no module $1 in $kdir/modules.dep"
-		return 1
-	fi
-	path=${line%%:*}
-	read -r -a deps <<< "${line#*:}"
-	# modules.dep lists a module's dependencies deepest last.
-	for ((i = ${#deps[@]} - 1; i >= 0; i--)); do
-		local d=${deps[i]##*/}
-		load_module "${d%%.ko*}" || return 1
-	done
-	$insmod "$kdir/$path"
+# One awk pass over modules.dep orders the requested modules after their
+# dependencies (process start-up is expensive under UML).
+load_order() {
+	awk -v want="$*" '
+	function base(p) {
+		sub(/.*\//, "", p); sub(/\.ko(\.[gx]z)?$/, "", p)
+		gsub(/-/, "_", p); return p
+	}
+	function visit(n,   d, k, i) {
+		if (n in seen) return
+		seen[n] = 1
+		if (n in builtin) return
+		if (!(n in path)) { print "MISSING " n; return }
+		k = split(deps[n], d, " ")
+		for (i = k; i >= 1; i--) visit(base(d[i]))
+		print path[n]
+	}
+	FNR == NR { builtin[base($0)] = 1; next }
+	{ i = index($0, ":"); n = base(substr($0, 1, i - 1))
+	  path[n] = substr($0, 1, i - 1); deps[n] = substr($0, i + 1) }
+	END { k = split(want, w, " ")
+	      for (i = 1; i <= k; i++) visit(w[i]) }
+	' "$kdir/modules.builtin" "$kdir/modules.dep"
 }
 
-# echainiv and seqiv draw their IVs from the default crypto RNG: without
-# drbg every cbc/gcm SA fails with EINVAL ("unable to initialize
-# cryptographic operations").  jitterentropy_rng, drbg's optional noise
-# source, fails to load under UML (EFAULT); drbg works without it.
 modules="ipv6 xfrm_user af_key esp4 esp6 veth dummy bridge drbg authenc
 	authencesn echainiv seqiv hmac sha512_generic cbc ctr gcm
 	ghash_generic"
 failed=
-for m in $modules; do
-	load_module "$m" >> "$out/modprobe.log" 2>&1 || failed="$failed $m"
-done
+declare -A present
+while read -r name _; do present[$name]=1; done < /proc/modules
+while read -r p name; do
+	if [ "$p" = MISSING ]; then
+		failed="$failed $name(not in modules.dep)"
+		continue
+	fi
+	m=${p##*/}
+	m=${m%%.ko*}
+	[ -n "${present[${m//-/_}]:-}" ] && continue
+	$insmod "$kdir/$p" >> "$out/modprobe.log" 2>&1 || failed="$failed $m"
+done < <(load_order $modules)
 
 status=
 if [ -n "$failed" ]; then
