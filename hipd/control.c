@@ -373,7 +373,10 @@ static void conn_ready(struct hipd_loop *loop, int fd, uint32_t events,
 
 	(void)loop;
 	(void)fd;
-	if (events & EPOLLOUT) {
+	/* a hang-up while replies wait must end in send's error, or the
+	 * level-triggered HUP would be reported for ever */
+	if ((events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) &&
+	    c->out_len > c->out_off) {
 		if (conn_flush(c) < 0)
 			return;
 	}

@@ -91,7 +91,8 @@ struct hipd_ctl_server;
  */
 int hipd_ctl_open(struct hipd_loop *loop, const struct hipd_ctl_config *cfg,
 		  struct hipd_ctl_server **out);
-/* Disconnect every client, remove the socket file, free everything. */
+/* Disconnect every client, remove the socket file, free everything.
+ * Not from inside a handler. */
 void hipd_ctl_close(struct hipd_ctl_server *srv);
 
 /*

@@ -230,22 +230,24 @@ static void json_escaped(struct hip_json *j, const char *str, size_t n)
 int hip_json_key(struct hip_json *j, const char *key)
 {
 	size_t start = j->len;
+	uint32_t bit;
 
-	if (!j->err && (!key || !json_level_is_object(j) || j->have_key))
-		j->err = j->err ? j->err : (key ? HIP_ESTATE : HIP_EINVAL);
 	if (j->err)
 		return j->err;
-	{
-		uint32_t bit = (uint32_t)1 << (j->depth - 1);
-
-		if (j->has_items & bit)
-			json_out(j, ",", 1);
-		json_escaped(j, key, strlen(key));
-		json_out(j, ":", 1);
-		if (!j->err) {
-			j->has_items |= bit;
-			j->have_key = true;
-		}
+	if (!key)
+		j->err = HIP_EINVAL;
+	else if (!json_level_is_object(j) || j->have_key)
+		j->err = HIP_ESTATE;
+	if (j->err)
+		return j->err;
+	bit = (uint32_t)1 << (j->depth - 1);
+	if (j->has_items & bit)
+		json_out(j, ",", 1);
+	json_escaped(j, key, strlen(key));
+	json_out(j, ":", 1);
+	if (!j->err) {
+		j->has_items |= bit;
+		j->have_key = true;
 	}
 	return json_end_call(j, start);
 }

@@ -721,6 +721,39 @@ START_TEST(test_frame_timeout)
 }
 END_TEST
 
+/* A client that sends requests but never reads: the server stops
+ * reading it once replies queue up, and cleans up when it leaves. */
+START_TEST(test_backpressure)
+{
+	struct fixture fx;
+	struct hip_ctl_msg m;
+	uint8_t req[64];
+	int fd, sent = 0;
+
+	fx_open(&fx, NULL);
+	fd = fx_connect(&fx);
+	hip_ctl_msg_init(&m, req, sizeof(req), HIP_CTL_REQUEST,
+			 HIP_CTL_CMD_HA_LIST, 1);
+	hip_ctl_put_u32(&m, HIP_CTL_A_COUNT, 100000);
+	/* each answer is 64 KiB; 200 of them do not fit any buffer */
+	for (int i = 0; i < 200; i++) {
+		if (send(fd, req, m.len, MSG_NOSIGNAL | MSG_DONTWAIT) !=
+		    (ssize_t)m.len)
+			break;
+		sent++;
+		pump(&fx, 1);
+	}
+	pump(&fx, 20);
+	ck_assert_int_eq(sent, 200);	/* requests are small */
+	ck_assert_uint_eq(hipd_ctl_nclients(fx.srv), 1);
+	close(fd);
+	for (int i = 0; i < 100 && hipd_ctl_nclients(fx.srv); i++)
+		pump(&fx, 1);
+	ck_assert_uint_eq(hipd_ctl_nclients(fx.srv), 0);
+	fx_close(&fx);
+}
+END_TEST
+
 START_TEST(test_subscribe)
 {
 	struct fixture fx;
@@ -857,6 +890,7 @@ static Suite *control_suite(void)
 	tcase_add_test(srv, test_disconnect_mid_frame);
 	tcase_add_test(srv, test_frame_timeout);
 	tcase_add_test(srv, test_subscribe);
+	tcase_add_test(srv, test_backpressure);
 	suite_add_tcase(s, srv);
 	return s;
 }
