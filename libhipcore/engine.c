@@ -51,6 +51,7 @@ void hip_engine_config_defaults(struct hip_engine_config *cfg)
 	cfg->encrypt_host_id = true;
 	cfg->notify_per_sec = 10;
 	cfg->max_assocs = 1024;
+	cfg->r1_per_sec = 200;
 }
 
 static const char *const state_names[] = {
@@ -89,6 +90,7 @@ static const char *const drop_names[HIP_DROP__MAX] = {
 	[HIP_DROP_UNSUPPORTED] = "unsupported",
 	[HIP_DROP_RESOURCES] = "resources",
 	[HIP_DROP_NOTIFY] = "notify",
+	[HIP_DROP_RATE] = "rate",
 };
 
 const char *hip_engine_drop_name(int reason)

@@ -117,6 +117,8 @@ struct hip_engine {
 
 	uint64_t notify_window_ms;
 	unsigned notify_in_window;
+	uint64_t r1_window_ms;
+	unsigned r1_in_window;
 
 	struct hip_engine_stats stats;
 };

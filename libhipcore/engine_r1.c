@@ -248,6 +248,16 @@ int engine_handle_i1(struct hip_engine *e, uint64_t now,
 	    hip_keymat_hit_cmp(l->hit, a->peer_hit) < 0)
 		return engine_drop(e, HIP_DROP_SIMULTANEOUS, HIP_ESTATE,
 				   "I1 in simultaneous open, our HIT smaller");
+	if (e->cfg.r1_per_sec) {
+		if (now >= e->r1_window_ms + 1000 || now < e->r1_window_ms) {
+			e->r1_window_ms = now;
+			e->r1_in_window = 0;
+		}
+		if (e->r1_in_window >= e->cfg.r1_per_sec)
+			return engine_drop(e, HIP_DROP_RATE, HIP_ENOSPC,
+					   "R1 rate limit");
+		e->r1_in_window++;
+	}
 	r = hip_dh_select(e->cfg.dh_groups, e->cfg.n_dh_groups, gl.groups,
 			  gl.count, &chosen);
 	if (r) {

@@ -95,6 +95,9 @@ struct hip_engine_config {
 	unsigned notify_per_sec;
 	/* Largest number of associations. */
 	unsigned max_assocs;
+	/* R1s sent per second at most, answering I1s (RFC 7401 4.1.3: a
+	 * flood of I1s must not become a flood of R1s); 0: no limit. */
+	unsigned r1_per_sec;
 };
 
 /* Fill cfg with the defaults: no identities; DH groups P-256, P-384,
@@ -102,7 +105,8 @@ struct hip_engine_config {
  * ESP AES-GCM-16 (13) then AES-128-CBC/HMAC-SHA-256 (8); puzzle #K 8,
  * max 24, R1 rotation 60 s, R1 counter 1; retransmission 1 s doubling
  * to 16 s, 5 retries; R2-SENT 10 s; idle 15 min; MSL 120 s; E-FAILED
- * held 60 s; HOST_ID encrypted; 10 NOTIFY/s; 1024 associations. */
+ * held 60 s; HOST_ID encrypted; 10 NOTIFY/s; 1024 associations; 200
+ * R1/s. */
 void hip_engine_config_defaults(struct hip_engine_config *cfg);
 
 /* Services the caller provides.  arg is passed back unchanged. */
@@ -268,7 +272,9 @@ enum hip_engine_drop {
 	HIP_DROP_DUPLICATE,	/* duplicate of a packet already handled */
 	HIP_DROP_UNSUPPORTED,	/* packet type or feature not supported */
 	HIP_DROP_RESOURCES,	/* SPI allocation, table full, crypto error */
-	HIP_DROP_NOTIFY,	/* NOTIFY received (logged, not acted upon) */
+	HIP_DROP_NOTIFY,	/* NOTIFY not verifiable (unknown sender, bad
+				 * signature) */
+	HIP_DROP_RATE,		/* I1 over the R1 rate limit */
 	HIP_DROP__MAX
 };
 

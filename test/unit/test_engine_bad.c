@@ -599,6 +599,43 @@ START_TEST(test_notify_rate_limit)
 }
 END_TEST
 
+/* R1s are rate-limited; the limit is per second. */
+START_TEST(test_r1_rate_limit)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_stats sb;
+	struct mock_net *n = calloc(1, sizeof(*n));
+	struct mock_pkt *p = malloc(sizeof(*p));
+
+	ck_assert_ptr_nonnull(n);
+	ck_assert_ptr_nonnull(p);
+	mock_config(&ca, mock_identity(HIP_KEY_ECDSA_P256, 0));
+	mock_config(&cb, mock_identity(HIP_KEY_ECDSA_P256, 1));
+	cb.r1_per_sec = 2;
+	ck_assert_int_eq(mock_net_init(n, &ca, &cb, false), 0);
+	memset(have_seen, 0, sizeof(have_seen));
+	n->filter = spy;
+	n->filter_arg = HIP_I1;
+	ck_assert_int_eq(hip_engine_acquire(n->h[0].e, n->now, NULL,
+					    n->h[1].hit), 0);
+	mock_flush(n);
+	*p = n->held;
+	ck_assert_int_eq(mock_inject(n, p), 0);
+	ck_assert_int_eq(mock_inject(n, p), 0);
+	for (int k = 0; k < 5; k++)
+		ck_assert_int_eq(mock_inject(n, p), HIP_ENOSPC);
+	ck_assert_uint_eq(n->h[1].sent_by_type[HIP_R1], 2);
+	hip_engine_get_stats(n->h[1].e, &sb);
+	ck_assert_uint_eq(sb.dropped[HIP_DROP_RATE], 5);
+	n->now += 1000;
+	ck_assert_int_eq(mock_inject(n, p), 0);
+	ck_assert_uint_eq(n->h[1].sent_by_type[HIP_R1], 3);
+	mock_net_free(n);
+	free(n);
+	free(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("engine_bad");
@@ -616,6 +653,7 @@ int main(void)
 			    (int)HIP_ARRAY_SIZE(cases));
 	tcase_add_test(tc, test_notify_not_answered);
 	tcase_add_test(tc, test_notify_rate_limit);
+	tcase_add_test(tc, test_r1_rate_limit);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
