@@ -50,21 +50,23 @@ static int build_close(struct hip_engine *e, const struct hip_assoc *a,
 int engine_close_start(struct hip_engine *e, uint64_t now,
 		       struct hip_assoc *a)
 {
-	uint8_t echo[ENGINE_ECHO_LEN];
+	uint8_t echo[ENGINE_ECHO_LEN], pkt[HIP_MAX_PACKET];
 	size_t len;
 	int r;
 
+	/* Built aside: on failure the association keeps its last packet
+	 * (the R2 a repeated I2 gets). */
 	r = engine_random(e, echo, sizeof(echo));
 	if (r == 0)
 		r = build_close(e, a, HIP_CLOSE, HIP_PARAM_ECHO_REQUEST_SIGNED,
-				echo, sizeof(echo), a->last_pkt, &len);
+				echo, sizeof(echo), pkt, &len);
+	if (r == 0)
+		r = engine_send(e, a, &a->local_loc, &a->peer_loc, pkt, len);
 	if (r)
 		return r;
+	memcpy(a->last_pkt, pkt, len);
 	a->last_len = len;
 	memcpy(a->echo, echo, sizeof(echo));
-	r = engine_send(e, a, &a->local_loc, &a->peer_loc, a->last_pkt, len);
-	if (r)
-		return r;
 	engine_sa_delete(e, a);
 	a->retries = 0;
 	a->rto_ms = e->cfg.rexmit_initial_ms;

@@ -260,6 +260,7 @@ int engine_handle_i2(struct hip_engine *e, uint64_t now,
 	struct hip_assoc *a, *n = NULL;
 	struct i2_in *in;
 	uint16_t notify = 0;
+	bool created = false;
 	int r, why = HIP_DROP_MALFORMED;
 
 	a = engine_assoc_find(e, e->local[local_idx].hit, peer_hit);
@@ -303,9 +304,13 @@ int engine_handle_i2(struct hip_engine *e, uint64_t now,
 			why = HIP_DROP_RESOURCES;
 			goto drop;
 		}
+		created = true;
 	}
 	r = engine_send(e, n, dst, src, n->last_pkt, n->last_len);
 	if (r) {
+		/* Leave no trace of the I2. */
+		if (created)
+			engine_assoc_remove(e, a);
 		why = HIP_DROP_RESOURCES;
 		goto drop;
 	}
