@@ -599,6 +599,85 @@ START_TEST(test_notify_rate_limit)
 }
 END_TEST
 
+/* Deterministic mutation of golden packets: every octet of an I2, R2,
+ * CLOSE or I1 gets one bit flipped (the checksum fixed up), and every
+ * shorter length is tried.  The I2, R2 and CLOSE are covered entirely
+ * by MAC and signature, so each change must be rejected and leave the
+ * receiver as it was; a changed I1 may at most be answered with R1. */
+static const int mut_victims[] = { HIP_I2, HIP_R2, HIP_CLOSE, HIP_I1 };
+
+START_TEST(test_mutations)
+{
+	int victim = mut_victims[_i];
+	struct hip_engine_config ca, cb;
+	struct hip_engine_assoc_info before, after;
+	struct mock_pkt *bad = malloc(sizeof(*bad));
+	struct mock_pkt *orig = malloc(sizeof(*orig));
+	struct mock_net *n = calloc(1, sizeof(*n));
+	size_t installs, deletes;
+	int target, found;
+
+	ck_assert_ptr_nonnull(n);
+	ck_assert_ptr_nonnull(bad);
+	ck_assert_ptr_nonnull(orig);
+	mock_config(&ca, mock_identity(HIP_KEY_ECDSA_P256, 0));
+	mock_config(&cb, mock_identity(HIP_KEY_ECDSA_P256, 1));
+	cb.notify_per_sec = 0;
+	ca.notify_per_sec = 0;
+	ck_assert_int_eq(mock_net_init(n, &ca, &cb, false), 0);
+	memset(have_seen, 0, sizeof(have_seen));
+	n->filter = spy;
+	n->filter_arg = victim == HIP_CLOSE ? -1 : victim;
+	ck_assert_int_eq(hip_engine_acquire(n->h[0].e, n->now, NULL,
+					    n->h[1].hit), 0);
+	if (victim == HIP_CLOSE) {
+		mock_run(n, 20000);
+		n->filter_arg = HIP_CLOSE;
+		ck_assert_int_eq(hip_engine_close(n->h[0].e, n->now, NULL,
+						  n->h[1].hit), 0);
+	}
+	mock_flush(n);
+	ck_assert(n->have_held);
+	*orig = n->held;
+	target = orig->to;
+	found = mock_assoc(n, target, &before);
+	installs = n->h[target].n_installs;
+	deletes = n->h[target].n_deletes;
+	for (size_t k = 0; k < 2 * orig->len; k++) {
+		int r;
+
+		*bad = *orig;
+		if (k < orig->len) {
+			if (k == 4 || k == 5)
+				continue;	/* the checksum itself */
+			bad->data[k] ^= (uint8_t)(1u << (k % 8));
+			mock_fix_checksum(bad);
+		} else {
+			bad->len = k - orig->len;
+		}
+		r = mock_inject(n, bad);
+		n->n_wire = 0;
+		if (victim == HIP_I1) {
+			ck_assert_int_eq(mock_assoc(n, target, &after),
+					 HIP_ENOENT);
+			continue;
+		}
+		ck_assert_msg(r < 0, "%s octet %zu accepted",
+			      hip_packet_type_name((unsigned)victim), k);
+		ck_assert_int_eq(mock_assoc(n, target, &after), found);
+		ck_assert_uint_eq(after.state, before.state);
+		ck_assert_uint_eq(n->h[target].n_installs, installs);
+		ck_assert_uint_eq(n->h[target].n_deletes, deletes);
+	}
+	/* The genuine packet still works. */
+	ck_assert_int_eq(mock_inject(n, orig), 0);
+	mock_net_free(n);
+	free(n);
+	free(bad);
+	free(orig);
+}
+END_TEST
+
 /* R1s are rate-limited; the limit is per second. */
 START_TEST(test_r1_rate_limit)
 {
@@ -654,6 +733,8 @@ int main(void)
 	tcase_add_test(tc, test_notify_not_answered);
 	tcase_add_test(tc, test_notify_rate_limit);
 	tcase_add_test(tc, test_r1_rate_limit);
+	tcase_add_loop_test(tc, test_mutations, 0,
+			    (int)HIP_ARRAY_SIZE(mut_victims));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
