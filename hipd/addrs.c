@@ -44,7 +44,7 @@ static int addrs_kind_ok(const struct in6_addr *a)
 	if (b[0] == 0xff)
 		return 0;	/* multicast */
 	if (b[0] == 0xfe && (b[1] & 0x80))
-		return 0;	/* link-local fe80::/10, site-local fec0::/10 */
+		return 0;	/* link-local fe80::/10, site-local */
 	return !hip_hit_is_hit(b);
 }
 
@@ -189,7 +189,8 @@ int hip_addrs_list(struct hip_addrs *a, struct hip_locator *out, size_t cap,
 	err = hip_rtnl_talk(&a->rtnl, nlh, addrs_list_cb, &c);
 	if (err == 0 || c.n > cap) {
 		if (cap > 0)
-			memcpy(out, tmp, (c.n < cap ? c.n : cap) * sizeof(*tmp));
+			memcpy(out, tmp,
+			       (c.n < cap ? c.n : cap) * sizeof(*tmp));
 		*count = c.n;
 	}
 	free(tmp);

@@ -34,7 +34,7 @@
 
 #define HIP_HITDEV_NAME		"hip0"
 #define HIP_HITDEV_PROTO	139	/* rtm_protocol and ifa_proto */
-#define HIP_HITDEV_MAX		16	/* HITs, and LSIs, per instance */
+#define HIP_HITDEV_MAX		16	/* HITs (and LSIs) each */
 #define HIP_HITDEV_LSI_PREFIX_LEN 8	/* 1.0.0.0/8 */
 
 /* hip_hitdev_open flags */

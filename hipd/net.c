@@ -35,7 +35,7 @@ enum { NET_V6 = 0, NET_V4 = 1 };
 
 struct hip_net {
 	int fd[HIP_NET_NFDS];		/* NET_V6, NET_V4; -1 if absent */
-	unsigned next;			/* socket to read first (fairness) */
+	unsigned next;			/* socket to read first */
 	_Alignas(8) uint8_t dgram[HIP_NET_DGRAM_MAX];
 };
 
@@ -240,7 +240,9 @@ static int net_recv_one(struct hip_net *n, unsigned i, uint8_t *buf,
 {
 	_Alignas(struct cmsghdr) uint8_t cbuf[NET_CMSG_SPACE];
 	struct sockaddr_in6 from;
-	struct iovec iov = { .iov_base = n->dgram, .iov_len = sizeof(n->dgram) };
+	struct iovec iov = {
+		.iov_base = n->dgram, .iov_len = sizeof(n->dgram),
+	};
 	struct msghdr msg = {
 		.msg_name = &from, .msg_namelen = sizeof(from),
 		.msg_iov = &iov, .msg_iovlen = 1,

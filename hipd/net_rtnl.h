@@ -13,7 +13,7 @@
 #include <netinet/in.h>
 #include <libmnl/libmnl.h>
 
-#define HIP_RTNL_REQ_BUF	1024	/* one request with a few attributes */
+#define HIP_RTNL_REQ_BUF	1024	/* a request, a few attributes */
 #define HIP_RTNL_RECV_BUF	32768	/* replies and dump parts */
 #define HIP_RTNL_ERRMSG_MAX	160
 
@@ -65,7 +65,7 @@ int hip_rtnl_addr_from_attr(int family, const struct nlattr *attr,
 /* An address message (RTM_NEWADDR/DELADDR) in host-order fields. */
 struct hip_rtnl_ifaddr {
 	int family;		/* AF_INET or AF_INET6 */
-	struct in6_addr addr;	/* IFA_LOCAL, else IFA_ADDRESS; v4-mapped */
+	struct in6_addr addr;	/* IFA_LOCAL, else IFA_ADDRESS */
 	uint8_t plen;
 	uint8_t scope;
 	uint8_t proto;		/* IFA_PROTO (kernel >= 6.1), else 0 */

@@ -245,7 +245,8 @@ START_TEST(test_not_ours)
 	pair_setup(&p);
 	tnet_enter(p.nsb);
 	ck_assert_int_eq(tnet_sh_out(mac, sizeof(mac),
-				     "ip -br link show dev vb | awk '{print $3}'"), 0);
+				     "ip -br link show dev vb | "
+				     "awk '{print $3}'"), 0);
 	mac[strcspn(mac, "\n")] = '\0';
 	tnet_enter(p.nsa);
 	ck_assert_int_eq(tnet_sh("ip neigh add 2001:db8:1::99 lladdr %s dev"

@@ -3,13 +3,17 @@
  * in a private network namespace: the routes and addresses it adds, the
  * source address the kernel then picks for a peer HIT or LSI (checked
  * with `ip route get` and with a UDP socket), exact removal at close,
- * clean-up after a crashed instance, and refusals.
+ * clean-up after a crashed instance, refusals, and (with hipd's XFRM
+ * trigger policies) an ACQUIRE for traffic to a peer HIT whose inner
+ * source is our HIT.
  *
  * The dummy driver decides which interface is used: hip0 where it
- * exists (e.g. under test/uml), lo otherwise; both paths run the same
- * checks, and the lo path is also forced with HIP_HITDEV_USE_LO.
+ * exists (e.g. under test/uml: test/netns/test_net_uml.sh sets
+ * HIPD_TEST_EXPECT_DUMMY to insist on it), lo otherwise; both paths run
+ * the same checks, and the lo path is also forced with HIP_HITDEV_USE_LO.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +26,7 @@
 #include "hip/error.h"
 #include "hip/hit.h"
 #include "hipd/hitdev.h"
+#include "hipd/kernel.h"
 #include "test/unit/test_net_lib.h"
 
 #define HIT1	"2001:2a:1111:2222:3333:4444:5555:6666"
@@ -128,6 +133,10 @@ static void source_selection(unsigned flags)
 	if (flags & HIP_HITDEV_USE_LO)
 		ck_assert_str_eq(ifname, "lo");
 	ck_assert_str_eq(ifname, hip_hitdev_is_dummy(d) ? "hip0" : "lo");
+	/* test_net_uml.sh runs us where the dummy driver exists. */
+	if (!(flags & HIP_HITDEV_USE_LO) &&
+	    getenv("HIPD_TEST_EXPECT_DUMMY") != NULL)
+		ck_assert(hip_hitdev_is_dummy(d));
 	hit_of(HIT1, hit);
 	lsi_of(LSI1, lsi);
 	ck_assert_int_eq(hip_hitdev_add_hit(d, hit), 0);
@@ -318,6 +327,82 @@ START_TEST(test_conflicts)
 }
 END_TEST
 
+struct acq {
+	unsigned n;
+	struct hip_kernel_event ev;
+};
+
+static void acq_collect(const struct hip_kernel_event *ev, void *arg)
+{
+	struct acq *a = arg;
+
+	if (ev->type == HIP_KEV_ACQUIRE && a->n++ == 0)
+		a->ev = *ev;
+}
+
+/* With the trigger policies of hipd/kernel.h installed, traffic to a
+ * peer HIT goes into XFRM with our HIT as inner source: the kernel's
+ * ACQUIRE names the pair (HIT1 -> PEER). */
+static void acquire_from_hit(unsigned flags)
+{
+	struct hip_hitdev *d;
+	struct hip_kernel *k = NULL;
+	struct hip_kernel_policy pout, pin;
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(9) };
+	struct in6_addr h1 = tnet_addr(HIT1), peer = tnet_addr(PEER);
+	struct acq a = { 0 };
+	uint8_t hit[HIP_HIT_LEN];
+	char why[256];
+	int fd, i, err;
+
+	netns_with_uplink();
+	ck_assert_int_eq(hip_hitdev_open(&d, NULL, flags), 0);
+	hit_of(HIT1, hit);
+	ck_assert_int_eq(hip_hitdev_add_hit(d, hit), 0);
+	err = hip_kernel_open("xfrm", HIP_KERNEL_OPEN_NOPROBE, &k, why,
+			      sizeof(why));
+	ck_assert_msg(err == 0, "kernel: %s %s", hip_strerror(err), why);
+	hip_kernel_trigger_policies(AF_INET6, &pout, &pin);
+	ck_assert_int_eq(hip_kernel_add_policy(k, &pout), 0);
+	ck_assert_int_eq(hip_kernel_add_policy(k, &pin), 0);
+
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fd, 0);
+	sa.sin6_addr = peer;
+	/* Dropped while the larval SA exists; the ACQUIRE is the point. */
+	(void)sendto(fd, "x", 1, 0, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	for (i = 0; i < 40 && a.n == 0; i++) {
+		struct pollfd p = { .fd = hip_kernel_event_fd(k),
+				    .events = POLLIN };
+
+		(void)poll(&p, 1, 50);
+		ck_assert_int_ge(hip_kernel_read_events(k, 16, acq_collect,
+							&a), 0);
+	}
+	ck_assert_uint_ge(a.n, 1);
+	ck_assert_int_eq(a.ev.u.acquire.inner.family, AF_INET6);
+	ck_assert_mem_eq(a.ev.u.acquire.inner.src.b, h1.s6_addr, 16);
+	ck_assert_mem_eq(a.ev.u.acquire.inner.dst.b, peer.s6_addr, 16);
+	ck_assert_int_eq(hip_kernel_flush_owned(k, NULL), 0);
+	hip_kernel_close(k);
+	hip_hitdev_close(d);
+	assert_clean(flags & HIP_HITDEV_USE_LO ? "lo" : "hip0");
+}
+
+START_TEST(test_acquire_default)
+{
+	acquire_from_hit(0);
+}
+END_TEST
+
+START_TEST(test_acquire_lo)
+{
+	acquire_from_hit(HIP_HITDEV_USE_LO);
+}
+END_TEST
+
 static Suite *hitdev_suite(void)
 {
 	Suite *s = suite_create("hitdev");
@@ -329,6 +414,8 @@ static Suite *hitdev_suite(void)
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_crash_leftovers);
 	tcase_add_test(tc, test_conflicts);
+	tcase_add_test(tc, test_acquire_default);
+	tcase_add_test(tc, test_acquire_lo);
 	suite_add_tcase(s, tc);
 	return s;
 }
