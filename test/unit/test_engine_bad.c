@@ -640,6 +640,7 @@ START_TEST(test_mutations)
 	ck_assert(n->have_held);
 	*orig = n->held;
 	target = orig->to;
+	memset(&before, 0, sizeof(before));
 	found = mock_assoc(n, target, &before);
 	installs = n->h[target].n_installs;
 	deletes = n->h[target].n_deletes;
@@ -664,6 +665,7 @@ START_TEST(test_mutations)
 		}
 		ck_assert_msg(r < 0, "%s octet %zu accepted",
 			      hip_packet_type_name((unsigned)victim), k);
+		memset(&after, 0, sizeof(after));
 		ck_assert_int_eq(mock_assoc(n, target, &after), found);
 		ck_assert_uint_eq(after.state, before.state);
 		ck_assert_uint_eq(n->h[target].n_installs, installs);
