@@ -117,6 +117,8 @@ struct r1_in {
 	struct hip_esp_transform et;
 	struct hip_transport_format_list tf;
 	bool have_tf;
+	struct hip_hit_suite_list hs;
+	bool have_hs;
 };
 
 static int parse_r1(const struct hip_packet *p, struct r1_in *in)
@@ -138,6 +140,13 @@ static int parse_r1(const struct hip_packet *p, struct r1_in *in)
 		if (r)
 			return r;
 		in->have_tf = true;
+	}
+	q = hip_packet_find(p, HIP_PARAM_HIT_SUITE_LIST);
+	if (q != NULL) {
+		r = hip_parse_hit_suite_list(q, &in->hs);
+		if (r)
+			return r;
+		in->have_hs = true;
 	}
 	q = hip_packet_find(p, HIP_PARAM_PUZZLE);
 	r = q ? hip_parse_puzzle(q, &in->pz) : HIP_EMISSING;
@@ -269,6 +278,18 @@ static int r1_process(struct hip_engine *e, struct hip_assoc *n,
 				   1) == 0)) {
 		*notify = HIP_NTF_NO_ESP_PROPOSAL_CHOSEN;
 		return HIP_EUNSUPPORTED;
+	}
+	/* 5.2.10: our HIT's suite must be one the Responder accepts. */
+	if (in->have_hs) {
+		uint8_t ours = (uint8_t)(e->local[n->local_idx].hit_suite << 4);
+		bool found = false;
+
+		for (size_t k = 0; k < in->hs.count; k++)
+			found |= (in->hs.ids[k] & 0xf0) == ours;
+		if (!found) {
+			*notify = HIP_NTF_UNSUPPORTED_HIT_SUITE;
+			return HIP_EUNSUPPORTED;
+		}
 	}
 	*why = HIP_DROP_MALFORMED;
 	n->rhash_suite = engine_rhash_suite(hip_hit_suite_of(n->peer_hit));

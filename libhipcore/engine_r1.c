@@ -50,6 +50,13 @@ static uint8_t puzzle_lifetime(uint32_t rotate_ms)
 	return (uint8_t)v;
 }
 
+/* HIT suites whose HITs this library verifies (RFC 7401 5.2.10,
+ * RFC 9374). */
+static const uint8_t accepted_suites[] = {
+	HIP_HIT_SUITE_RSA_DSA_SHA256, HIP_HIT_SUITE_ECDSA_SHA384,
+	HIP_HIT_SUITE_EDDSA_CSHAKE,
+};
+
 static int build_r1(struct hip_engine *e, const struct engine_r1gen *g,
 		    const struct engine_local *l, size_t gi,
 		    struct engine_r1 *out)
@@ -75,11 +82,12 @@ static int build_r1(struct hip_engine *e, const struct engine_r1gen *g,
 	memset(&ci, 0, sizeof(ci));
 	ci.count = e->cfg.n_ciphers;
 	memcpy(ci.ids, e->cfg.ciphers, ci.count * sizeof(ci.ids[0]));
-	/* HIT suites we have identities for, this identity's first. */
+	/* 5.2.10: the HIT suites we accept from Initiators (all we can
+	 * verify), this identity's first. */
 	memset(&hs, 0, sizeof(hs));
 	hs.ids[hs.count++] = (uint8_t)(l->hit_suite << 4);
-	for (size_t n = 0; n < e->n_local; n++) {
-		uint8_t id = (uint8_t)(e->local[n].hit_suite << 4);
+	for (size_t n = 0; n < HIP_ARRAY_SIZE(accepted_suites); n++) {
+		uint8_t id = (uint8_t)(accepted_suites[n] << 4);
 		bool seen = false;
 
 		for (size_t m = 0; m < hs.count; m++)

@@ -183,6 +183,17 @@ static void m_r1_downgrade(struct mock_net *n, struct mock_pkt *p)
 	resign_r1(p);
 }
 
+/* The R1 accepts only HIT suite 1 (the Initiator's is 2, ECDSA). */
+static void m_r1_hit_suites(struct mock_net *n, struct mock_pkt *p)
+{
+	size_t len;
+	uint8_t *v = param_value(p, HIP_PARAM_HIT_SUITE_LIST, &len);
+
+	(void)n;
+	memset(v, 0x10, len);
+	resign_r1(p);
+}
+
 /* A harder puzzle than the Initiator accepts, properly signed. */
 static void m_r1_hard_puzzle(struct mock_net *n, struct mock_pkt *p)
 {
@@ -342,6 +353,9 @@ static const struct bad_case cases[] = {
 	  HIP_DROP_HOST_ID, 0, 0, 0 },
 	{ "R1 DH downgrade", DURING, HIP_R1, m_r1_downgrade, HIP_DROP_DH,
 	  0, 0, 0 },
+	{ "R1 HIT suite of the Initiator not accepted", DURING, HIP_R1,
+	  m_r1_hit_suites, HIP_DROP_PROPOSAL, HIP_NTF_UNSUPPORTED_HIT_SUITE,
+	  0, 0 },
 	{ "R1 puzzle too hard", DURING, HIP_R1, m_r1_hard_puzzle,
 	  HIP_DROP_PUZZLE, 0, 0, 0 },
 	{ "I2 unknown critical parameter", DURING, HIP_I2, m_critical,
