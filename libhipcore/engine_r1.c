@@ -262,7 +262,7 @@ int engine_handle_i1(struct hip_engine *e, uint64_t now,
 			e->r1_in_window = 0;
 		}
 		if (e->r1_in_window >= e->cfg.r1_per_sec)
-			return engine_drop(e, HIP_DROP_RATE, HIP_ENOSPC,
+			return engine_drop(e, HIP_DROP_RATE, HIP_EPERM,
 					   "R1 rate limit");
 		e->r1_in_window++;
 	}

@@ -150,8 +150,10 @@ void hip_engine_free(struct hip_engine *e);
  * The engine checks the checksum (with the addresses) and everything
  * else.  Returns 0 when the packet was processed, or a negative HIP_E*
  * code saying why it was dropped (also counted, see hip_engine_stats;
- * a NOTIFY may have been queued); HIP_ENOSPC when the action queue is
- * too full to take the packet (drain it and retry; nothing counted). */
+ * a NOTIFY may have been queued), e.g. HIP_ECHECKSUM, HIP_EVERIFY,
+ * HIP_ESTATE, HIP_EPERM (rate limit).  Only when the action queue is
+ * too full to take the packet is the result HIP_ENOSPC with nothing
+ * counted or done (drain it and retry). */
 int hip_engine_recv(struct hip_engine *e, uint64_t now_ms,
 		    const struct in6_addr *src, const struct in6_addr *dst,
 		    const uint8_t *pkt, size_t len);

@@ -718,7 +718,7 @@ START_TEST(test_r1_rate_limit)
 	ck_assert_int_eq(mock_inject(n, p), 0);
 	ck_assert_int_eq(mock_inject(n, p), 0);
 	for (int k = 0; k < 5; k++)
-		ck_assert_int_eq(mock_inject(n, p), HIP_ENOSPC);
+		ck_assert_int_eq(mock_inject(n, p), HIP_EPERM);
 	ck_assert_uint_eq(n->h[1].sent_by_type[HIP_R1], 2);
 	hip_engine_get_stats(n->h[1].e, &sb);
 	ck_assert_uint_eq(sb.dropped[HIP_DROP_RATE], 5);
