@@ -29,6 +29,10 @@
  *	id	chosen by the client; the reply carries the id of its
  *		request.  Events carry id 0.
  *
+ * A client sends requests only; the daemon closes the connection of one
+ * that sends another kind, or leaves a frame unfinished for too long.
+ * Replies come in the order of the requests.
+ *
  * Attributes.  A sequence of TLVs, each starting on a 4-byte boundary:
  *
  *	type(2) | length(2) | value(length) | padding to 4 bytes
