@@ -712,7 +712,9 @@ int hip_engine_recv(struct hip_engine *e, uint64_t now_ms,
 	}
 out:
 	free(p);
-	return r;
+	/* HIP_ENOSPC tells the caller to drain and retry; a packet dropped
+	 * for lack of room elsewhere (association table) must not be. */
+	return r == HIP_ENOSPC ? HIP_ENOMEM : r;
 }
 
 int hip_engine_acquire(struct hip_engine *e, uint64_t now_ms,
