@@ -277,6 +277,18 @@ int engine_handle_i2(struct hip_engine *e, uint64_t now,
 		notify = HIP_NTF_INVALID_SYNTAX;
 		goto drop;
 	}
+	/* The same rule just after a simultaneous open: the smaller HIT,
+	 * Initiator of a fresh association, drops the greater HIT's I2 (a
+	 * late one of the exchange it lost would replace our keys on one
+	 * side only).  A peer that really lost its state retransmits and
+	 * is heard once the window (r2_sent_ms) has passed. */
+	if (a != NULL && a->state == HIP_STATE_ESTABLISHED && a->initiator &&
+	    now < a->established_ms + e->cfg.r2_sent_ms &&
+	    hip_keymat_hit_cmp(a->local_hit, a->peer_hit) < 0) {
+		free(in);
+		return engine_drop(e, HIP_DROP_SIMULTANEOUS, HIP_ESTATE,
+				   "I2 just after our exchange, our HIT smaller");
+	}
 	if (a != NULL && (a->state == HIP_STATE_R2_SENT ||
 			  a->state == HIP_STATE_ESTABLISHED) &&
 	    same_i2(a, in)) {

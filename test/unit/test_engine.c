@@ -528,6 +528,57 @@ START_TEST(test_simultaneous_open)
 }
 END_TEST
 
+/* A is in I2-SENT when B starts an exchange of its own: the host with
+ * the greater HIT answers (R1 from I2-SENT, then processes B's I2 in
+ * I2-SENT), the smaller one drops what the other initiated (4.4.4). */
+static enum mock_verdict hold_a_i2(struct mock_net *n,
+				   const struct mock_pkt *p)
+{
+	if (mock_pkt_type(p) == HIP_I2 && p->from == 0 && !n->have_held)
+		return MOCK_HOLD;
+	return MOCK_DELIVER;
+}
+
+START_TEST(test_crossed_exchanges)
+{
+	struct hip_engine_config ca, cb;
+	struct hip_engine_assoc_info ia;
+	struct hip_engine_stats sa, sb;
+	struct mock_net *n;
+	int a_greater;
+
+	/* Swap the identities to get both HIT orders. */
+	pair_config(&ca, &cb, HIP_KEY_ECDSA_P256, HIP_KEY_ECDSA_P256);
+	if (_i) {
+		ca.identities[0] = mock_identity(HIP_KEY_ECDSA_P256, 1);
+		cb.identities[0] = mock_identity(HIP_KEY_ECDSA_P256, 0);
+	}
+	n = net_new(&ca, &cb, false);
+	a_greater = memcmp(n->h[0].hit, n->h[1].hit, 16) > 0;
+	n->filter = hold_a_i2;
+	connect_a(n);
+	mock_flush(n);
+	ck_assert(n->have_held);
+	ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+	ck_assert_uint_eq(ia.state, HIP_STATE_I2_SENT);
+	ck_assert_int_eq(hip_engine_acquire(n->h[1].e, n->now, NULL,
+					    n->h[0].hit), 0);
+	mock_flush(n);
+	ck_assert_int_eq(mock_inject(n, &n->held), (a_greater ? HIP_ESTATE : 0));
+	n->filter = NULL;
+	mock_run(n, RUN_MS);
+	check_established(n);
+	check_sas(n, HIP_ESP_AES_GCM_16);
+	hip_engine_get_stats(n->h[0].e, &sa);
+	hip_engine_get_stats(n->h[1].e, &sb);
+	ck_assert_uint_eq(sa.dropped[HIP_DROP_SIMULTANEOUS], !a_greater);
+	ck_assert_uint_eq(sb.dropped[HIP_DROP_SIMULTANEOUS], a_greater);
+	ck_assert_int_eq(mock_assoc(n, 0, &ia), 0);
+	ck_assert(ia.initiator == !a_greater);
+	net_free(n);
+}
+END_TEST
+
 /* --- CLOSE ------------------------------------------------------------ */
 
 static struct mock_net *established(enum hip_key_type ta, enum hip_key_type tb,
@@ -928,6 +979,7 @@ int main(void)
 	tcase_add_test(tc, test_failed_forgotten);
 	tcase_add_test(tc, test_duplicates);
 	tcase_add_loop_test(tc, test_simultaneous_open, 0, 5);
+	tcase_add_loop_test(tc, test_crossed_exchanges, 0, 2);
 	tcase_add_loop_test(tc, test_close, 0, 4);
 	tcase_add_test(tc, test_idle_lifetime);
 	tcase_add_test(tc, test_r1_rotation);
