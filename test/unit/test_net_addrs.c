@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
+#include <sys/socket.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <check.h>
@@ -251,6 +252,49 @@ START_TEST(test_events)
 }
 END_TEST
 
+/* A burst the socket buffer cannot hold: the kernel drops events and
+ * says so (ENOBUFS), which comes out as an OVERRUN event; reading goes
+ * on afterwards. */
+START_TEST(test_overrun)
+{
+	struct hip_addrs *a;
+	struct ev_log l;
+	int small = 1, fd, i, overrun = 0;
+
+	setup_addrs();
+	ck_assert_int_eq(hip_addrs_open(&a, 0), 0);
+	fd = hip_addrs_event_fd(a);
+	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small,
+				    sizeof(small)), 0);
+	ck_assert_int_eq(tnet_sh("for i in $(seq 1 200); do echo addr add "
+				 "2001:db8:5::$i/64 dev v0 nodad; done | "
+				 "ip -batch -"), 0);
+	memset(&l, 0, sizeof(l));
+	/* Read until the overrun was seen and nothing more waits. */
+	for (i = 0; i < 1000; i++) {
+		size_t k;
+		int got;
+
+		l.n = 0;
+		got = hip_addrs_read_events(a, 16, ev_record, &l);
+		ck_assert_int_ge(got, 0);
+		for (k = 0; k < l.n; k++)
+			if (l.ev[k].type == HIP_ADDRS_EV_OVERRUN)
+				overrun = 1;
+		if (overrun && got == 0)
+			break;
+	}
+	ck_assert(overrun);
+	/* Still usable: a new change is reported. */
+	ck_assert_int_eq(tnet_sh("ip addr add 2001:db8:6::1/64 dev v0 nodad"),
+			 0);
+	l.n = 0;
+	ck_assert(wait_event(a, &l, HIP_ADDRS_EV_ADD, "2001:db8:6::1",
+			     if_nametoindex("v0")));
+	hip_addrs_close(a);
+}
+END_TEST
+
 START_TEST(test_route_src)
 {
 	struct hip_addrs *a;
@@ -305,6 +349,7 @@ static Suite *addrs_suite(void)
 	tcase_add_test(tc, test_usable);
 	tcase_add_test(tc, test_list);
 	tcase_add_test(tc, test_events);
+	tcase_add_test(tc, test_overrun);
 	tcase_add_test(tc, test_route_src);
 	suite_add_tcase(s, tc);
 	return s;
