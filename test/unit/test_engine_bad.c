@@ -27,6 +27,7 @@ enum stage {
 	DURING,		/* the victim is held back during the exchange */
 	AFTER,		/* a copy of the victim, replayed when established */
 	CLOSING,	/* the CLOSE of an established association */
+	CLOSED,		/* a copy of the victim, replayed after CLOSE */
 };
 
 struct bad_case {
@@ -400,6 +401,14 @@ static const struct bad_case cases[] = {
 	  HIP_DROP_SIGNATURE, 0, 0, 0 },
 	{ "CLOSE changed echo", CLOSING, HIP_CLOSE, m_close_echo,
 	  HIP_DROP_MAC, 0, 0, 0 },
+	{ "CLOSE_ACK in CLOSED", CLOSED, HIP_CLOSE_ACK, m_none,
+	  HIP_DROP_STATE, 0, 0, 0 },
+	{ "CLOSE in CLOSED: CLOSE_ACK again", CLOSED, HIP_CLOSE, m_none,
+	  NONE, 0, HIP_CLOSE_ACK, 0 },
+	{ "CLOSE_ACK bad HIP_MAC", CLOSING, HIP_CLOSE_ACK, m_mac,
+	  HIP_DROP_MAC, 0, 0, 0 },
+	{ "CLOSE_ACK bad signature", CLOSING, HIP_CLOSE_ACK, m_signature,
+	  HIP_DROP_SIGNATURE, 0, 0, 0 },
 };
 
 /* Keep a copy of the first packet of every type; hold back the first
@@ -467,8 +476,8 @@ START_TEST(test_bad_input)
 		*bad = n->held;
 	} else {
 		mock_run(n, 20000);
-		if (c->stage == CLOSING) {
-			n->filter_arg = HIP_CLOSE;
+		if (c->stage == CLOSING || c->stage == CLOSED) {
+			n->filter_arg = c->stage == CLOSING ? c->victim : -1;
 			ck_assert_int_eq(hip_engine_close(n->h[0].e, n->now,
 							  NULL, n->h[1].hit),
 					 0);
@@ -536,8 +545,8 @@ START_TEST(test_bad_input)
 		ck_assert_uint_eq(n->h[0].n_installs, 1);
 		ck_assert_uint_eq(n->h[1].n_installs, 1);
 	} else if (c->stage == CLOSING) {
-		ck_assert_int_eq(mock_inject(n, &seen[HIP_CLOSE]), 0);
-		ck_assert_int_eq(mock_assoc(n, 1, &after.info), 0);
+		ck_assert_int_eq(mock_inject(n, &n->held), 0);
+		ck_assert_int_eq(mock_assoc(n, target, &after.info), 0);
 		ck_assert_uint_eq(after.info.state, HIP_STATE_CLOSED);
 	}
 	mock_net_free(n);
