@@ -5,9 +5,11 @@
 #   test/uml/uml-run.sh [--mem 512M] [--timeout SECS] [--cwd DIR]
 #                       [--keep] SCRIPT [ARGS...]
 #
-# The guest sees the host's root read-only, plus a private tmpfs /tmp and
-# /run.  SCRIPT runs with ARGS in DIR (default: the current directory);
-# its output is printed here and its exit status is ours.  Environment
+# The guest sees the host's root read-only (the host's /tmp too), a
+# private tmpfs /run and TMPDIR=/run/tmp for scratch.  SCRIPT runs
+# with ARGS in DIR (default: the current directory); its output is
+# printed here and its exit status is ours.  While it runs, its output
+# grows in /tmp/uml-run.*/output.  Environment
 # variables named HIPD_* and those listed in UML_PASS_ENV (space
 # separated names) are passed into the guest.
 #
@@ -21,7 +23,7 @@
 set -u
 
 mem=512M
-tmo=300
+tmo=600
 cwd=$PWD
 keep=0
 uml=${UML_KERNEL:-/usr/bin/linux.uml}
@@ -56,11 +58,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 init=$here/uml-init.sh
 script=$1
 shift
+cwd=$(cd "$cwd" && pwd) || exit 1
 case $script in
 /*) ;;
-*) [ -e "$cwd/$script" ] && script=$cwd/$script ;;
+*)	# relative to where we were called from, else to DIR
+	if [ -e "$script" ]; then
+		script=$PWD/$script
+	elif [ -e "$cwd/$script" ]; then
+		script=$cwd/$script
+	fi ;;
 esac
-cwd=$(cd "$cwd" && pwd) || exit 1
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/uml-run.XXXXXX") || exit 1
 chmod 755 "$out"
@@ -109,7 +116,9 @@ TMPDIR=/dev/shm setsid timeout --kill-after=5 "$tmo" "$uml" \
 	init="$init" con0=fd:0,fd:1 con=null quiet \
 	hipd_uml_out="$out" < /dev/null > "$out/console.log" 2>&1 &
 umlpid=$!
-wait "$umlpid"
+# UML sometimes aborts on its way down after the power-off; the status
+# file, not the kernel's exit, tells how the script ended.
+wait "$umlpid" 2>/dev/null
 rc=$?
 t1=$(date +%s.%N)
 pids=$(ps -o pid= -s "$umlpid" 2>/dev/null)
