@@ -12,6 +12,7 @@
 /* Every command group; add new tables here. */
 static const struct hipconf_cmd *const cmd_tables[] = {
 	hipconf_key_cmds,
+	hipconf_daemon_cmds,
 	NULL,
 };
 
@@ -94,7 +95,13 @@ int main(int argc, char **argv)
 {
 	const struct hipconf_cmd *c;
 	const char *name;
+	int n;
 
+	n = hipconf_global_opts(argc, argv);	/* -s PATH, --json */
+	if (n < 0)
+		return HIPCONF_EXIT_USAGE;
+	argc -= n;
+	argv += n;
 	if (argc < 2) {
 		print_overview(stderr);
 		return HIPCONF_EXIT_USAGE;

@@ -25,6 +25,14 @@ struct hipconf_cmd {
 /* Offline commands: keys and HITs (cmd_key.c). */
 extern const struct hipconf_cmd hipconf_key_cmds[];
 
+/* Commands talking to hipd (cmd_daemon.c). */
+extern const struct hipconf_cmd hipconf_daemon_cmds[];
+
+/* Global options before the command (-s/--socket PATH, --json): returns
+ * how many argv entries after argv[0] they took, or -1 (usage error
+ * reported). */
+int hipconf_global_opts(int argc, char **argv);
+
 /* "hipconf: " + message + newline on stderr. */
 void hipconf_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -1,0 +1,170 @@
+/*
+ * hipd/daemon.h - the daemon's glue: one engine, one kernel backend, the
+ * raw sockets, the HIT device, the locators, the control socket and the
+ * event loop, and the code that carries events between them:
+ *
+ *   raw socket  -> hip_engine_recv        engine SEND       -> hip_net_send
+ *   kernel ACQUIRE -> hip_engine_acquire  engine SA_INSTALL -> 2 SAs +
+ *   control CONNECT/CLOSE -> engine                            2 policies
+ *   engine timers  <-> one loop timer     engine SA_DELETE  -> removed
+ *
+ * Without a data plane (--no-data-plane) the engine runs the signalling
+ * only: SPIs are chosen by hipd, no SA or per-association policy is
+ * installed; the XFRM trigger policies are still installed when the
+ * kernel has XFRM, so traffic to a HIT starts a base exchange.
+ */
+#ifndef HIPD_DAEMON_H
+#define HIPD_DAEMON_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <netinet/in.h>
+
+#include "hip/engine.h"
+#include "hip/identity.h"
+#include "hipd/log.h"
+#include "hipd/loop.h"
+#include "hipd/state.h"
+
+#define HIPD_DEFAULT_STATE_DIR	"/var/lib/hipd"
+#define HIPD_DEFAULT_RUN_DIR	"/run/hipd"
+#define HIPD_SOCKET_NAME	"hipd.sock"
+#define HIPD_MAX_IGNORE		16
+#define HIPD_ERR_MAX		512
+
+/* HIP_CTL_A_FLAGS of replies (shared with hipconf). */
+#define HIPD_STATUS_DATA_PLANE	0x1	/* status: SAs are installed */
+#define HIPD_STATUS_TRIGGERS	0x2	/* status: ACQUIRE policies are in */
+#define HIPD_HA_INITIATOR	0x1	/* ha: we started the exchange */
+#define HIPD_HI_DEFAULT		0x1	/* hi list: the default identity */
+
+/* Exit statuses (hipd(8)). */
+#define HIPD_EXIT_OK		0
+#define HIPD_EXIT_FAIL		1	/* start-up failed, bad config */
+#define HIPD_EXIT_USAGE		2	/* bad command line */
+
+/* Everything the command line and the configuration file set. */
+struct hipd_config {
+	char kernel[16];		/* "xfrm" */
+	bool no_data_plane;
+	char state_dir[PATH_MAX];
+	char run_dir[PATH_MAX];
+	bool foreground;
+	enum hipd_log_level log_level;
+	uint8_t puzzle_k;		/* difficulty asked of Initiators */
+	uint32_t idle_lifetime_s;	/* 0: never closed for idleness */
+	uint32_t r2_sent_s;		/* R2-SENT -> ESTABLISHED without ESP */
+	uint32_t msl_s;			/* CLOSING/CLOSED kept this long */
+	enum hip_key_type default_hi_type;	/* for an empty state dir */
+	bool hitdev_lo;			/* HITs on lo instead of hip0 */
+	size_t n_ignore;		/* locators never used */
+	struct in6_addr ignore[HIPD_MAX_IGNORE];
+	uint8_t ignore_plen[HIPD_MAX_IGNORE];
+};
+
+void hipd_config_defaults(struct hipd_config *cfg);
+
+/* Read a "key = value" file into cfg (over what cfg holds).  On error
+ * err gets "FILE:LINE: reason" and cfg is unchanged.  0, HIP_EIO,
+ * HIP_EFORMAT. */
+int hipd_config_load(const char *path, struct hipd_config *cfg, char *err,
+		     size_t errcap);
+
+/* 1 when addr is one of the ignored locators. */
+int hipd_config_ignored(const struct hipd_config *cfg,
+			const struct in6_addr *addr);
+
+struct hip_kernel;
+struct hip_net;
+struct hip_hitdev;
+struct hip_addrs;
+struct hipd_ctl_server;
+
+/* A reqid per association (HIT pair), for its SAs and policies. */
+struct hipd_reqid {
+	uint8_t local_hit[HIP_HIT_LEN];
+	uint8_t peer_hit[HIP_HIT_LEN];
+	uint32_t reqid;
+	bool used;
+	uint64_t in_packets;	/* inbound SA packets seen last poll */
+};
+#define HIPD_MAX_REQIDS 1024
+
+struct hipd_counters {
+	uint64_t acquires;		/* kernel ACQUIREs handled */
+	uint64_t sa_installed;		/* SA pairs installed */
+	uint64_t sa_failed;		/* SA pairs the kernel refused */
+	uint64_t sa_deleted;
+	uint64_t send_failed;
+	uint64_t rx_errors;
+};
+
+struct hipd_daemon {
+	struct hipd_config cfg;
+	const char *config_path;	/* NULL: none */
+	struct hipd_loop *loop;
+	struct hip_kernel *kernel;	/* NULL: no kernel (no data plane) */
+	bool data_plane;
+	bool triggers;			/* trigger policies installed */
+	struct hip_net *net;
+	struct hip_hitdev *hitdev;
+	struct hip_addrs *addrs;
+	struct hipd_ctl_server *ctl;
+	struct hip_engine *engine;
+	struct hip_engine_config ecfg;
+	struct hipd_state state;
+	bool state_open;
+	struct hipd_timer engine_timer;
+	struct hipd_timer r1_timer;
+	struct hipd_timer usage_timer;	/* ESP use -> hip_engine_touch */
+	uint64_t start_ms;		/* loop clock at start */
+	uint64_t r1_start;		/* r1_counter_start of the engine */
+	uint32_t next_reqid;
+	struct hipd_reqid reqids[HIPD_MAX_REQIDS];
+	struct hipd_counters ctr;
+	uint32_t rand_state;
+	int exit_status;
+	uint8_t rxbuf[65536];
+};
+
+/*
+ * Bring everything up in order (kernel probe, flush of leftovers,
+ * trigger policies, state, engine, HITs, sockets, control socket).  On
+ * failure err holds one line for the user, everything opened is closed
+ * again and the kernel is left as found.  0 or a negative HIP_E*.
+ */
+int hipd_daemon_start(struct hipd_daemon *d, const struct hipd_config *cfg,
+		      const char *config_path, char *err, size_t errcap);
+/* Run the loop until SIGTERM/SIGINT. */
+int hipd_daemon_run(struct hipd_daemon *d);
+/* Remove our kernel state, HITs, routes and the control socket. */
+void hipd_daemon_stop(struct hipd_daemon *d);
+
+/* Re-read the configuration file (SIGHUP, RELOAD); 0 or HIP_E* with err. */
+int hipd_daemon_reload(struct hipd_daemon *d, char *err, size_t errcap);
+
+/* Process the engine's queued actions and re-arm its timer. */
+void hipd_daemon_drain(struct hipd_daemon *d);
+
+/* Recreate the engine for a changed set of identities; refused with
+ * HIP_ESTATE while associations exist. */
+int hipd_daemon_identities_changed(struct hipd_daemon *d, char *err,
+				   size_t errcap);
+
+/* Mirror a configured peer into the engine. */
+int hipd_daemon_peer_sync(struct hipd_daemon *d, const struct hipd_peer *p);
+
+/* Byte counters of an association's SAs (0 when unknown). */
+void hipd_daemon_sa_bytes(struct hipd_daemon *d,
+			  const struct hip_engine_assoc_info *ai,
+			  uint64_t *in, uint64_t *out);
+
+/* The loop's clock now. */
+uint64_t hipd_daemon_now(const struct hipd_daemon *d);
+
+/* ctl_handlers.c: register the control commands. */
+int hipd_ctl_handlers_register(struct hipd_daemon *d);
+
+#endif

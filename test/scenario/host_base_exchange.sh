@@ -1,0 +1,198 @@
+#!/bin/bash
+# host_base_exchange.sh - two hipd daemons in two network namespaces
+# joined by veth, signalling only (--no-data-plane: runs on kernels
+# without ESP, like the build host's).  Checks:
+#   - bad command lines, bad config files, unreachable daemons: one line
+#     on stderr, the documented exit status; no data plane -> ESP named
+#   - hi new/del while idle; hi new refused while an association exists
+#   - peer add + connect: both sides ESTABLISHED (ha list --json), SPIs
+#   - close: CLOSING/CLOSED, then gone after the MSL
+#   - traffic to the peer's HIT (ping) -> kernel ACQUIRE -> exchange
+#   - kill -9 and restart: leftovers cleared, identity and peers kept,
+#     re-establishment works
+#   - IPv4 locators
+#   - SIGHUP reload (good and bad file), SIGTERM removes all our state
+# Needs root (skips with 77 otherwise) and a kernel with XFRM.
+#
+# Run from the build tree (make check does): HIPD/HIPCONF override the
+# binaries.
+
+set -u
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces)"; exit 77; }
+command -v ip > /dev/null || { echo "SKIP: needs iproute2"; exit 77; }
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+scen_init hb
+
+conf=$SCEN_TMP/hipd.conf
+cat > "$conf" <<EOF
+# scenario settings: short R2-SENT wait and MSL
+puzzle-difficulty = 4
+r2-sent-timeout = 1
+msl = 2
+log-level = debug
+EOF
+
+# --- command lines and configuration ----------------------------------
+bad=$SCEN_TMP/bad.conf
+printf 'msl = 2\nno-such-key = 1\n' > "$bad"
+out=$("$HIPD" -f -c "$bad" 2>&1); rc=$?
+check "unknown config key: exit 1 naming file:line" \
+	test "$rc" = 1 -a "$(echo "$out" | wc -l)" = 1
+check "  message is '$out'" grep -q "bad.conf:2: no-such-key" <<< "$out"
+printf 'puzzle-difficulty = 99\n' > "$bad"
+out=$("$HIPD" -f -c "$bad" 2>&1); rc=$?
+check "bad config value: exit 1 ($out)" \
+	test "$rc" = 1 -a -n "$(grep 'bad.conf:1: puzzle-difficulty' <<< "$out")"
+out=$("$HIPD" --kernel pfkey 2>&1); rc=$?
+check "unknown kernel backend: exit 2 ($out)" \
+	test "$rc" = 2 -a -n "$(grep "unknown kernel backend 'pfkey'" <<< "$out")"
+out=$("$HIPD" --bogus 2>&1); rc=$?
+check "unknown option: exit 2" test "$rc" = 2
+out=$("$HIPCONF" -s "$SCEN_TMP/nowhere.sock" status 2>&1); rc=$?
+check "unreachable daemon: exit 1, one line ($out)" \
+	test "$rc" = 1 -a "$(echo "$out" | wc -l)" = 1
+out=$("$HIPCONF" -s "$SCEN_TMP/nowhere.sock" connect 2001:db8::1 2>&1); rc=$?
+check "not a HIT: exit 2 ($out)" test "$rc" = 2
+out=$("$HIPCONF" frobnicate 2>&1); rc=$?
+check "unknown command: exit 2" test "$rc" = 2
+
+# --- two hosts ---------------------------------------------------------------
+netns_host a b
+netns_link a b
+netns_addr a eth0 2001:db8:1::1/64 192.0.2.1/24
+netns_addr b eth0 2001:db8:1::2/64 192.0.2.2/24
+
+# Without ESP in the kernel, hipd must refuse to start unless told.
+if ! netns_exec a ip xfrm state add src ::1 dst ::1 proto esp spi 0x1000 \
+	mode beet enc 'cbc(aes)' 0x00112233445566778899aabbccddeeff \
+	auth-trunc 'hmac(sha256)' \
+	0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff \
+	128 sel src ::1 dst ::1 2>/dev/null; then
+	out=$(netns_exec a timeout 10 "$HIPD" -f --state-dir "$SCEN_TMP/x" \
+		--run-dir "$SCEN_TMP/x" 2>&1); rc=$?
+	check "no ESP in the kernel: exit 1 naming ESP ($out)" \
+		test "$rc" = 1 -a "$(echo "$out" | wc -l)" = 1 -a \
+		-n "$(grep ESP <<< "$out")"
+	check "  and nothing left in the kernel" test "$(owned_xfrm a)" = 0
+else
+	netns_exec a ip xfrm state flush
+	ok "kernel has ESP: refusal without --no-data-plane not testable"
+fi
+
+hipd_start a -c "$conf" --no-data-plane || scen_finish
+hipd_start b -c "$conf" --no-data-plane || scen_finish
+HIT_A=$(hit_of a)
+HIT_B=$(hit_of b)
+ok "daemons up: A $HIT_A, B $HIT_B"
+check "status says: no data plane, trigger policies" \
+	bash -c "'$HIPCONF' -s '$(sock_of a)' status | grep -q 'no data plane.*trigger'"
+check "trigger policies installed (2 owned policies)" test "$(owned_xfrm a)" = 2
+check "the HIT is on an interface" \
+	bash -c "ip -n $(netns_name a) -6 addr | grep -q '$HIT_A/128'"
+check "identity file is 0600" \
+	test "$(stat -c %a "$SCEN_TMP"/a/state/hi-00.pem)" = 600
+
+# --- identities -------------------------------------------------------------
+new=$(hc b --json hi new --type ed25519 | "$PY" -c \
+	'import json,sys; print(json.load(sys.stdin)["hit"])')
+check "hi new --type ed25519: $new" \
+	test "$(hc b hi list | wc -l)" = 2
+check "hi del of the new identity" hc b hi del "$new"
+check "  one identity left" test "$(hc b hi list | wc -l)" = 1
+out=$(hc b hi del "$HIT_B" 2>&1); rc=$?
+check "the last identity cannot be deleted ($out)" test "$rc" = 1
+
+# --- base exchange over IPv6 ------------------------------------------------
+out=$(hc a connect "$HIT_B" 2>&1); rc=$?
+check "connect without a locator: exit 1 ($out)" \
+	test "$rc" = 1 -a -n "$(grep 'peer add' <<< "$out")"
+check "peer add B on A" hc a peer add "$HIT_B" 2001:db8:1::2 --name b
+check "peer list shows it" \
+	bash -c "'$HIPCONF' -s '$(sock_of a)' peer list | grep -Eq '^$HIT_B +2001:db8:1::2 +name=b\$'"
+out=$(hc a peer add "$HIT_B" 224.0.0.1 2>&1); rc=$?
+check "multicast locator refused ($out)" test "$rc" = 1
+t0=$(date +%s.%N)
+check "connect --wait: A ESTABLISHED" hc a connect "$HIT_B" --wait 10
+check "B ESTABLISHED (R2-SENT timeout)" wait_state b "$HIT_A" ESTABLISHED 5
+ok "  base exchange took $(echo "$(date +%s.%N) - $t0" | bc | cut -c1-5) s"
+check "A's view: SPIs, ESP transform, locators" test \
+	"$(ha_field a "$HIT_B" spi_in)" != 0 -a \
+	"$(ha_field a "$HIT_B" spi_out)" = "$(ha_field b "$HIT_A" spi_in)" -a \
+	"$(ha_field a "$HIT_B" esp_transform)" != 0 -a \
+	"$(ha_field a "$HIT_B" peer_locator)" = 2001:db8:1::2
+check "ha show text names the RFC state" \
+	bash -c "'$HIPCONF' -s '$(sock_of a)' ha show '$HIT_B' | grep -q 'ESTABLISHED (initiator)'"
+check "get ha all (HIPL alias) lists it" \
+	bash -c "'$HIPCONF' -s '$(sock_of b)' get ha all | grep -q ESTABLISHED"
+check "status counts the exchange" test "$(counter a exchanges-completed)" = 1
+out=$(hc a hi new 2>&1); rc=$?
+check "hi new refused with an association ($out)" test "$rc" = 1
+
+# --- close -----------------------------------------------------------------------
+check "close" hc a close "$HIT_B"
+st=$(ha_state a "$HIT_B")
+check "A left ESTABLISHED ($st)" test "$st" != ESTABLISHED
+check "B left ESTABLISHED" wait_state b "$HIT_A" CLOSED 3
+check "both gone after the MSL" \
+	bash -c "for i in \$(seq 60); do
+		[ -z \"\$('$HIPCONF' -s '$(sock_of a)' ha list)\" ] &&
+		[ -z \"\$('$HIPCONF' -s '$(sock_of b)' ha list)\" ] && exit 0
+		sleep 0.1; done; exit 1"
+out=$(hc a close "$HIT_B" 2>&1); rc=$?
+check "close again: exit 1 ($out)" test "$rc" = 1
+
+# --- traffic to the HIT starts the exchange (kernel ACQUIRE) ------------------
+netns_ping a -6 -c 1 -W 1 "$HIT_B" > /dev/null 2>&1
+check "ping to B's HIT -> ACQUIRE -> ESTABLISHED" \
+	wait_state a "$HIT_B" ESTABLISHED 5
+check "  counted as ACQUIRE" test "$(counter a acquires)" -ge 1
+
+# --- crash and restart -----------------------------------------------------------
+hipd_kill9 a
+ip -n "$(netns_name a)" xfrm state > "$SCEN_TMP/state-after-kill"
+ip -n "$(netns_name a)" xfrm policy > "$SCEN_TMP/policy-after-kill"
+n=$(owned_xfrm a)
+check "after kill -9 the kernel state stays behind ($n)" test "$n" -ge 2
+hipd_start a -c "$conf" --no-data-plane || scen_finish
+n=$(owned_xfrm a)
+check "restart: leftovers cleared, trigger policies once ($n)" test "$n" = 2
+check "restart: same HIT" test "$(hit_of a)" = "$HIT_A"
+check "restart: peer kept" \
+	bash -c "'$HIPCONF' -s '$(sock_of a)' peer list | grep -q '$HIT_B'"
+check "logged the clean-up" grep -q "removed 2 SAs and policies left" \
+	"$SCEN_TMP/a.log"
+check "re-establish with B (which still had the old association)" \
+	hc a connect "$HIT_B" --wait 10
+check "  B ESTABLISHED again" wait_state b "$HIT_A" ESTABLISHED 5
+hc a close "$HIT_B"
+
+# --- IPv4 locators ----------------------------------------------------------------
+check "B: peer add A over IPv4 (add map alias)" \
+	hc b add map "$HIT_A" 192.0.2.1
+wait_state b "$HIT_A" none 5
+check "B connects to A over IPv4" hc b connect "$HIT_A" --wait 10
+check "  A ESTABLISHED" wait_state a "$HIT_B" ESTABLISHED 5
+check "  locators are IPv4" test \
+	"$(ha_field b "$HIT_A" local_locator) $(ha_field a "$HIT_B" local_locator)" = \
+	"192.0.2.2 192.0.2.1"
+
+# --- reload ------------------------------------------------------------------------
+kill -HUP "${HIPD_PIDS[a]}"
+check "SIGHUP reloads" netns_wait_for 3 grep -q "configuration reloaded" \
+	"$SCEN_TMP/a.log"
+printf 'bogus\n' >> "$conf"
+kill -HUP "${HIPD_PIDS[a]}"
+check "bad file on reload: error logged, daemon keeps running" \
+	netns_wait_for 3 grep -q "reload failed.*hipd.conf:6" "$SCEN_TMP/a.log"
+check "  still answering" hc a status > /dev/null
+
+# --- stop -------------------------------------------------------------------------------
+hipd_stop a
+hipd_stop b
+n="$(owned_xfrm a)$(owned_xfrm b)"
+check "SIGTERM: no SAs or policies of ours left ($n)" test "$n" = 00
+check "SIGTERM: HIT removed" \
+	bash -c "! ip -n $(netns_name a) -6 addr | grep -q '$HIT_A'"
+check "SIGTERM: control socket removed" test ! -e "$(sock_of a)"
+check "R1 counter persisted" test -s "$SCEN_TMP/a/state/r1-counter"
+scen_finish
