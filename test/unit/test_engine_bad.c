@@ -570,6 +570,9 @@ START_TEST(test_notify_not_answered)
 	cb.dh_groups[0] = HIP_DH_MODP_1536;
 	cb.n_dh_groups = 1;
 	ck_assert_int_eq(mock_net_init(n, &ca, &cb, false), 0);
+	memset(have_seen, 0, sizeof(have_seen));
+	n->filter = spy;
+	n->filter_arg = -1;
 	ck_assert_int_eq(hip_engine_acquire(n->h[0].e, n->now, NULL,
 					    n->h[1].hit), 0);
 	mock_flush(n);
@@ -579,6 +582,18 @@ START_TEST(test_notify_not_answered)
 	hip_engine_get_stats(n->h[0].e, &sa);
 	ck_assert_uint_eq(sa.notify_received, 1);
 	ck_assert_uint_eq(n->h[0].n_notify, 0);
+	ck_assert_uint_eq(n->h[0].sent_by_type[HIP_NOTIFY], 0);
+	/* A forged or damaged NOTIFY is dropped, not counted as received;
+	 * nor is one whose HOST_ID is not the sender's. */
+	ck_assert(have_seen[HIP_NOTIFY]);
+	m_signature(n, &seen[HIP_NOTIFY]);
+	ck_assert_int_eq(mock_inject(n, &seen[HIP_NOTIFY]), HIP_EVERIFY);
+	seen[HIP_NOTIFY].data[12] ^= 1;	/* sender HIT */
+	mock_fix_checksum(&seen[HIP_NOTIFY]);
+	ck_assert_int_lt(mock_inject(n, &seen[HIP_NOTIFY]), 0);
+	hip_engine_get_stats(n->h[0].e, &sa);
+	ck_assert_uint_eq(sa.notify_received, 1);
+	ck_assert_uint_eq(sa.dropped[HIP_DROP_NOTIFY], 2);
 	ck_assert_uint_eq(n->h[0].sent_by_type[HIP_NOTIFY], 0);
 	mock_net_free(n);
 	free(n);
