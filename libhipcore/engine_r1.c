@@ -215,6 +215,11 @@ int engine_r1_rotate(struct hip_engine *e, uint64_t now)
 	return HIP_OK;
 }
 
+uint64_t hip_engine_r1_counter(const struct hip_engine *e)
+{
+	return e != NULL ? e->gen[0].counter : 0;
+}
+
 const struct engine_r1gen *engine_r1_gen(const struct hip_engine *e,
 					 uint64_t counter)
 {

@@ -373,6 +373,11 @@ int hip_engine_assoc_get(const struct hip_engine *e, const uint8_t *local_hit,
 			 const uint8_t peer_hit[HIP_HIT_LEN],
 			 struct hip_engine_assoc_info *out);
 
+/* The current R1 generation (R1_COUNTER).  Persist it and start the
+ * next run above it (config r1_counter_start): the counter must never
+ * go back (RFC 7401 4.1.4). */
+uint64_t hip_engine_r1_counter(const struct hip_engine *e);
+
 /* The HIT of local identity n (0-based) of the config; 0 or HIP_ENOENT. */
 int hip_engine_local_hit(const struct hip_engine *e, size_t n,
 			 uint8_t hit[HIP_HIT_LEN]);

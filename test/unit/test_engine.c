@@ -710,8 +710,12 @@ START_TEST(test_r1_rotation)
 	mock_flush(n);
 	ck_assert(n->have_held);
 	/* One rotation on B. */
+	ck_assert_uint_eq(hip_engine_r1_counter(n->h[1].e),
+			  cb.r1_counter_start);
 	n->now += cb.r1_rotate_ms;
 	ck_assert_int_eq(hip_engine_timeout(n->h[1].e, n->now), 0);
+	ck_assert_uint_eq(hip_engine_r1_counter(n->h[1].e),
+			  cb.r1_counter_start + 1);
 	mock_drain(n, 1);
 	ck_assert_int_eq(mock_inject(n, &n->held), 0);
 	ck_assert_int_eq(mock_assoc(n, 1, &ib), 0);
