@@ -19,6 +19,11 @@
  * several HITs the kernel picks by longest matching prefix; applications
  * that care bind to the HIT they want.
  *
+ * LSIs: the route and addresses are there, but whether IPv4 traffic to
+ * an LSI reaches XFRM is not established yet: lo has disable_xfrm=1 for
+ * IPv4, and an IPv4 BEET trigger policy gave no ACQUIRE in our tests
+ * (hipd uses HIP_HITDEV_NO_LSI for now).
+ *
  * Ownership: our routes carry protocol HIP_HITDEV_PROTO, our addresses
  * IFA_PROTO HIP_HITDEV_PROTO (kernels >= 6.1 keep it).  Open clears what
  * a crashed instance left: the dummy interface of that name, routes of

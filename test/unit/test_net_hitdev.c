@@ -340,21 +340,49 @@ static void acq_collect(const struct hip_kernel_event *ev, void *arg)
 		a->ev = *ev;
 }
 
+/* Send a datagram to dst (an IPv6 address) and wait for the kernel's
+ * ACQUIRE. */
+static void acquire_wait(struct hip_kernel *k, const char *dst,
+			 struct acq *a)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(9) };
+	int fd, i;
+
+	memset(a, 0, sizeof(*a));
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fd, 0);
+	s6.sin6_addr = tnet_addr(dst);
+	/* Dropped while the larval SA exists; the ACQUIRE is the point. */
+	(void)sendto(fd, "x", 1, 0, (struct sockaddr *)&s6, sizeof(s6));
+	close(fd);
+	for (i = 0; i < 40 && a->n == 0; i++) {
+		struct pollfd p = { .fd = hip_kernel_event_fd(k),
+				    .events = POLLIN };
+
+		(void)poll(&p, 1, 50);
+		ck_assert_int_ge(hip_kernel_read_events(k, 16, acq_collect,
+							a), 0);
+	}
+	ck_assert_msg(a->n >= 1, "no ACQUIRE for %s", dst);
+}
+
 /* With the trigger policies of hipd/kernel.h installed, traffic to a
  * peer HIT goes into XFRM with our HIT as inner source: the kernel's
- * ACQUIRE names the pair (HIT1 -> PEER). */
+ * ACQUIRE names the pair.  (LSIs: not checked.  An IPv4 BEET trigger
+ * policy for 1.0.0.0/8 gave no ACQUIRE here, neither on the host nor
+ * under UML, neither via lo nor via hip0; that belongs to the LSI work.
+ * Note also that lo has net.ipv4.conf.lo.disable_xfrm=1.) */
 static void acquire_from_hit(unsigned flags)
 {
 	struct hip_hitdev *d;
 	struct hip_kernel *k = NULL;
 	struct hip_kernel_policy pout, pin;
-	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
-				   .sin6_port = htons(9) };
 	struct in6_addr h1 = tnet_addr(HIT1), peer = tnet_addr(PEER);
-	struct acq a = { 0 };
+	struct acq a;
 	uint8_t hit[HIP_HIT_LEN];
 	char why[256];
-	int fd, i, err;
+	int err;
 
 	netns_with_uplink();
 	ck_assert_int_eq(hip_hitdev_open(&d, NULL, flags), 0);
@@ -367,24 +395,11 @@ static void acquire_from_hit(unsigned flags)
 	ck_assert_int_eq(hip_kernel_add_policy(k, &pout), 0);
 	ck_assert_int_eq(hip_kernel_add_policy(k, &pin), 0);
 
-	fd = socket(AF_INET6, SOCK_DGRAM, 0);
-	ck_assert_int_ge(fd, 0);
-	sa.sin6_addr = peer;
-	/* Dropped while the larval SA exists; the ACQUIRE is the point. */
-	(void)sendto(fd, "x", 1, 0, (struct sockaddr *)&sa, sizeof(sa));
-	close(fd);
-	for (i = 0; i < 40 && a.n == 0; i++) {
-		struct pollfd p = { .fd = hip_kernel_event_fd(k),
-				    .events = POLLIN };
-
-		(void)poll(&p, 1, 50);
-		ck_assert_int_ge(hip_kernel_read_events(k, 16, acq_collect,
-							&a), 0);
-	}
-	ck_assert_uint_ge(a.n, 1);
+	acquire_wait(k, PEER, &a);
 	ck_assert_int_eq(a.ev.u.acquire.inner.family, AF_INET6);
 	ck_assert_mem_eq(a.ev.u.acquire.inner.src.b, h1.s6_addr, 16);
 	ck_assert_mem_eq(a.ev.u.acquire.inner.dst.b, peer.s6_addr, 16);
+
 	ck_assert_int_eq(hip_kernel_flush_owned(k, NULL), 0);
 	hip_kernel_close(k);
 	hip_hitdev_close(d);
