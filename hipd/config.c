@@ -1,0 +1,230 @@
+/*
+ * config.c - hipd's configuration: defaults and the "key = value" file
+ * (keys documented in hipd(8)).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hip/error.h"
+#include "hip/identity.h"
+#include "hipd/daemon.h"
+#include "hipd/log.h"
+#include "hipd/net.h"
+
+void hipd_config_defaults(struct hipd_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	strcpy(cfg->kernel, "xfrm");
+	strcpy(cfg->state_dir, HIPD_DEFAULT_STATE_DIR);
+	strcpy(cfg->run_dir, HIPD_DEFAULT_RUN_DIR);
+	cfg->log_level = HIPD_LOG_INFO;
+	cfg->puzzle_k = 8;
+	cfg->idle_lifetime_s = 900;
+	cfg->r2_sent_s = 10;
+	cfg->msl_s = 120;
+	cfg->default_hi_type = HIP_KEY_ECDSA_P256;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1") ||
+	    !strcmp(v, "on"))
+		*out = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false") ||
+		 !strcmp(v, "0") || !strcmp(v, "off"))
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_uint(const char *v, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long n;
+
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || *end || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* ADDR or ADDR/PLEN, IPv4 stored v4-mapped (its prefix + 96). */
+static int parse_prefix(const char *v, struct in6_addr *a, uint8_t *plen)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash;
+	struct in_addr v4;
+	unsigned long n = 128;
+	int is4 = 0;
+
+	if (strlen(v) >= sizeof(buf))
+		return -1;
+	strcpy(buf, v);
+	slash = strchr(buf, '/');
+	if (slash != NULL) {
+		*slash++ = '\0';
+		if (parse_uint(slash, 128, &n) < 0)
+			return -1;
+	}
+	if (inet_pton(AF_INET6, buf, a) != 1) {
+		if (inet_pton(AF_INET, buf, &v4) != 1)
+			return -1;
+		hip_net_v4mapped(a, &v4);
+		is4 = 1;
+	}
+	if (is4) {
+		if (slash == NULL)
+			n = 32;
+		if (n > 32)
+			return -1;
+		n += 96;
+	}
+	*plen = (uint8_t)n;
+	return 0;
+}
+
+int hipd_config_ignored(const struct hipd_config *cfg,
+			const struct in6_addr *addr)
+{
+	for (size_t i = 0; i < cfg->n_ignore; i++) {
+		unsigned p = cfg->ignore_plen[i], full = p / 8, rest = p % 8;
+		const uint8_t *x = cfg->ignore[i].s6_addr, *y = addr->s6_addr;
+
+		if (memcmp(x, y, full))
+			continue;
+		if (rest && ((x[full] ^ y[full]) & (0xff << (8 - rest)) & 0xff))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+			 e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+/* One "key = value"; NULL or why it is wrong. */
+static const char *config_set(struct hipd_config *c, const char *key,
+			      const char *val)
+{
+	unsigned long n;
+	unsigned bits;
+	bool b;
+
+	if (!strcmp(key, "kernel")) {
+		if (strcmp(val, "xfrm"))
+			return "unknown kernel backend (known: xfrm)";
+		strcpy(c->kernel, val);
+	} else if (!strcmp(key, "data-plane")) {
+		if (parse_bool(val, &b) < 0)
+			return "expected yes or no";
+		c->no_data_plane = !b;
+	} else if (!strcmp(key, "puzzle-difficulty")) {
+		if (parse_uint(val, 28, &n) < 0)
+			return "expected a number of bits from 0 to 28";
+		c->puzzle_k = (uint8_t)n;
+	} else if (!strcmp(key, "idle-lifetime")) {
+		if (parse_uint(val, 30 * 86400, &n) < 0)
+			return "expected seconds (0: never), at most 30 days";
+		c->idle_lifetime_s = (uint32_t)n;
+	} else if (!strcmp(key, "r2-sent-timeout")) {
+		if (parse_uint(val, 600, &n) < 0 || n == 0)
+			return "expected seconds from 1 to 600";
+		c->r2_sent_s = (uint32_t)n;
+	} else if (!strcmp(key, "msl")) {
+		if (parse_uint(val, 600, &n) < 0 || n == 0)
+			return "expected seconds from 1 to 600";
+		c->msl_s = (uint32_t)n;
+	} else if (!strcmp(key, "ignore-locator")) {
+		if (c->n_ignore == HIPD_MAX_IGNORE)
+			return "too many ignore-locator lines";
+		if (parse_prefix(val, &c->ignore[c->n_ignore],
+				 &c->ignore_plen[c->n_ignore]) < 0)
+			return "expected ADDRESS or ADDRESS/PREFIXLEN";
+		c->n_ignore++;
+	} else if (!strcmp(key, "default-hi-type")) {
+		if (hip_key_type_parse(val, &c->default_hi_type, &bits) < 0 ||
+		    bits != 0)
+			return "expected ecdsa-p256, ecdsa-p384, rsa, "
+			       "ed25519 or ed448";
+	} else if (!strcmp(key, "hit-device")) {
+		if (!strcmp(val, "dummy"))
+			c->hitdev_lo = false;
+		else if (!strcmp(val, "lo"))
+			c->hitdev_lo = true;
+		else
+			return "expected dummy or lo";
+	} else if (!strcmp(key, "log-level")) {
+		if (hipd_log_level_parse(val, &c->log_level) < 0)
+			return "expected err, warn, info or debug";
+	} else {
+		return "unknown key";
+	}
+	return NULL;
+}
+
+int hipd_config_load(const char *path, struct hipd_config *cfg, char *err,
+		     size_t errcap)
+{
+	struct hipd_config c = *cfg;
+	char line[1024];
+	unsigned lineno = 0;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (f == NULL) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		return HIP_EIO;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *eq, *key, *val, *p = line;
+		const char *why;
+
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errcap, "%s:%u: line too long", path,
+				 lineno);
+			goto bad;
+		}
+		p = trim(p);
+		if (*p == '\0' || *p == '#')
+			continue;
+		eq = strchr(p, '=');
+		if (eq == NULL) {
+			snprintf(err, errcap, "%s:%u: expected 'key = value'",
+				 path, lineno);
+			goto bad;
+		}
+		*eq = '\0';
+		key = trim(p);
+		val = trim(eq + 1);
+		why = *val ? config_set(&c, key, val) : "empty value";
+		if (why != NULL) {
+			snprintf(err, errcap, "%s:%u: %s: %s", path, lineno,
+				 key, why);
+			goto bad;
+		}
+	}
+	fclose(f);
+	*cfg = c;
+	return 0;
+bad:
+	fclose(f);
+	return HIP_EFORMAT;
+}
