@@ -234,7 +234,9 @@ struct hip_kernel_ops {
 	/* Reserve a free inbound SPI in [min, max] (min >= 256) for the SA
 	 * outer->src -> outer->dst (outer->dst is local).  The kernel keeps
 	 * the reservation for net.core.xfrm_acq_expires seconds (30 by
-	 * default); add_sa with HIP_KERNEL_SA_RESERVED fills it in. */
+	 * default; it then reports a hard EXPIRE with that SPI and reqid);
+	 * add_sa with HIP_KERNEL_SA_RESERVED fills it in.  One reservation
+	 * per (outer, reqid): asking again returns the same SPI. */
 	int (*alloc_spi)(struct hip_kernel *k, const struct hip_kernel_outer *outer,
 			 uint32_t reqid, uint32_t min, uint32_t max,
 			 uint32_t *spi);
@@ -247,7 +249,11 @@ struct hip_kernel_ops {
 	int (*add_policy)(struct hip_kernel *k, const struct hip_kernel_policy *p);
 	int (*del_policy)(struct hip_kernel *k, const struct hip_kernel_sel *inner,
 			  enum hip_kernel_dir dir);
-	/* Both directions, or neither. */
+	/* Both directions, or neither (the outbound move is undone when
+	 * the inbound one fails).  HIP_ENOENT when a direction has no
+	 * policy for the pair; a 6.18 kernel then picks the trigger policy
+	 * covering it and fails with ENODATA (no template to move), which
+	 * maps to HIP_ENOENT too.  Needs CONFIG_XFRM_MIGRATE. */
 	int (*migrate)(struct hip_kernel *k, const struct hip_kernel_migrate *m);
 	/* Delete every owned SA and policy (nothing else); *count, if not
 	 * NULL, gets how many were deleted. */
