@@ -235,8 +235,8 @@ struct hip_kernel_ops {
 	 * outer->src -> outer->dst (outer->dst is local).  The kernel keeps
 	 * the reservation for net.core.xfrm_acq_expires seconds (30 by
 	 * default; it then reports a hard EXPIRE with that SPI and reqid);
-	 * add_sa with HIP_KERNEL_SA_RESERVED fills it in.  One reservation
-	 * per (outer, reqid): asking again returns the same SPI. */
+	 * add_sa with HIP_KERNEL_SA_RESERVED fills it in.  Each call
+	 * reserves another SPI, also for the same outer and reqid. */
 	int (*alloc_spi)(struct hip_kernel *k, const struct hip_kernel_outer *outer,
 			 uint32_t reqid, uint32_t min, uint32_t max,
 			 uint32_t *spi);
