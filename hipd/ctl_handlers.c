@@ -16,6 +16,8 @@
 #include "hipd/daemon.h"
 #include "hipd/net.h"
 
+#define HIPD_HI_NEW_RSA_MAX 4096
+
 #define ERR(call, ...) snprintf((call)->errmsg, sizeof((call)->errmsg), \
 				__VA_ARGS__)
 
@@ -228,9 +230,12 @@ static int key_type_of(struct hipd_ctl_call *call, enum hip_key_type *t,
 	*rsa_bits = 0;
 	switch (algo) {
 	case HIP_HI_RSA:
-		if (bits != 0 && (bits < HIP_RSA_MIN_GEN_BITS || bits % 8)) {
-			ERR(call, "RSA keys have 2048 to 16384 bits, a "
-			    "multiple of 8");
+		/* generation blocks the daemon: larger keys are made
+		 * offline (hipconf keygen) */
+		if (bits != 0 && (bits < HIP_RSA_MIN_GEN_BITS ||
+				  bits > HIPD_HI_NEW_RSA_MAX || bits % 8)) {
+			ERR(call, "hipd generates RSA keys of 2048 to %d bits, "
+			    "a multiple of 8", HIPD_HI_NEW_RSA_MAX);
 			return HIP_EINVAL;
 		}
 		*t = HIP_KEY_RSA;

@@ -92,6 +92,36 @@ check "the HIT is on an interface" \
 check "identity file is 0600" \
 	test "$(stat -c %a "$SCEN_TMP"/a/state/hi-00.pem)" = 600
 
+# --- garbage in: the daemon drops it and keeps going ----------------------
+"$PY" - "$(sock_of a)" <<'PYEOF'
+import os, socket, struct, sys
+for frame in (b"\xff" * 3, struct.pack(">I", 1 << 30),
+              struct.pack(">I", 12) + b"\x01\x01\x00\x01" + os.urandom(8),
+              struct.pack(">I", 16) + os.urandom(16)):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    s.sendall(frame)
+    s.settimeout(2)
+    try:
+        s.recv(100)
+    except OSError:
+        pass
+    s.close()
+PYEOF
+netns_exec b "$PY" - <<'PYEOF'
+import os, socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, 139)
+for n in (1, 8, 40, 41, 200, 1500):
+    for _ in range(20):
+        s.sendto(os.urandom(n), ("2001:db8:1::1", 0))
+# a well-formed header with a bad checksum
+s.sendto(bytes([59, 4, 1, 0x21, 0, 0, 0, 0]) + bytes(32), ("2001:db8:1::1", 0))
+PYEOF
+check "garbage on the control socket and 121 bad HIP packets: still up" \
+	hc_quiet a status
+check "  bad packets counted as dropped" \
+	netns_wait_for 3 test "$(counter a packets-dropped)" -ge 100
+
 # --- identities -------------------------------------------------------------
 new=$(hc b --json hi new --type ed25519 | "$PY" -c \
 	'import json,sys; print(json.load(sys.stdin)["hit"])')
@@ -184,7 +214,7 @@ printf 'bogus\n' >> "$conf"
 kill -HUP "${HIPD_PIDS[a]}"
 check "bad file on reload: error logged, daemon keeps running" \
 	netns_wait_for 3 grep -q "reload failed.*hipd.conf:6" "$SCEN_TMP/a.log"
-check "  still answering" hc a status > /dev/null
+check "  still answering" hc_quiet a status
 
 # --- stop -------------------------------------------------------------------------------
 hipd_stop a

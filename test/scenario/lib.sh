@@ -110,6 +110,11 @@ hc() {
 	"$HIPCONF" -s "$(sock_of "$h")" "$@"
 }
 
+# hc_quiet HOST ARGS...: hc without output (for check).
+hc_quiet() {
+	hc "$@" > /dev/null
+}
+
 # hipd_start HOST [ARGS...]
 hipd_start() {
 	local h=$1 i
