@@ -79,7 +79,10 @@ struct hip_engine_config {
 	unsigned rexmit_retries;
 
 	/* R2-SENT moves to ESTABLISHED after this long without a sign of
-	 * the peer (or at once on hip_engine_touch). */
+	 * the peer (or at once on hip_engine_touch).  For as long after
+	 * an exchange it initiated, the host with the smaller HIT also
+	 * drops I2s from the peer (the simultaneous-open rule of 4.4.4,
+	 * against a late I2 of the exchange the peer gave up). */
 	uint32_t r2_sent_ms;
 	/* An ESTABLISHED association idle (no HIP packet, no
 	 * hip_engine_touch) this long is closed; 0: never. */
