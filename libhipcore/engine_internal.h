@@ -123,7 +123,7 @@ struct hip_engine {
 	struct hip_engine_stats stats;
 };
 
-/* engine.c: queue, logs, state, associations. */
+/* engine.c: queue, logs; engine_table.c: associations, peers. */
 struct hip_engine_action *engine_push(struct hip_engine *e,
 				      enum hip_engine_action_type t);
 size_t engine_queue_free(const struct hip_engine *e);
@@ -139,6 +139,7 @@ int engine_assoc_new(struct hip_engine *e, size_t local_idx,
 		     const uint8_t *peer_hit, uint64_t now,
 		     struct hip_assoc **out);
 void engine_assoc_remove(struct hip_engine *e, struct hip_assoc *a);
+void engine_assoc_free(struct hip_assoc *a);
 void engine_assoc_clear_keys(struct hip_assoc *a);
 int engine_local_find(const struct hip_engine *e, const uint8_t *hit);
 const struct engine_peer *engine_peer_find(const struct hip_engine *e,
