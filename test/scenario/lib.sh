@@ -136,6 +136,18 @@ hipd_start() {
 hipd_stop() {
 	netns_stop "${HIPD_PIDS[$1]}"
 	unset "HIPD_PIDS[$1]"
+	scen_check_log "$1"
+}
+
+# scen_check_log HOST: fail on sanitizer reports in HOST's hipd log
+# (hipd built with --enable-sanitizers reports there, leaks at exit).
+scen_check_log() {
+	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' \
+		"$SCEN_TMP/$1.log"; then
+		fail "sanitizer report in $1's hipd log"
+		grep -E -A12 'AddressSanitizer|LeakSanitizer|runtime error:' \
+			"$SCEN_TMP/$1.log" | head -40
+	fi
 }
 
 hipd_kill9() {
