@@ -187,7 +187,7 @@ int hip_addrs_list(struct hip_addrs *a, struct hip_locator *out, size_t cap,
 			     (void **)&ifa, sizeof(*ifa));
 	ifa->ifa_family = AF_UNSPEC;
 	err = hip_rtnl_talk(&a->rtnl, nlh, addrs_list_cb, &c);
-	if (err == 0 || c.n > cap) {
+	if (err == 0) {
 		if (cap > 0)
 			memcpy(out, tmp,
 			       (c.n < cap ? c.n : cap) * sizeof(*tmp));
