@@ -11,6 +11,7 @@
 
 #include "hip/error.h"
 #include "hip/hit.h"
+#include "hip/suite.h"
 #include "hip/identity.h"
 #include "hip/util.h"
 #include "libhipcore/identity_priv.h"
@@ -55,42 +56,6 @@ int hip_hit_suite(const struct hip_identity *id)
 	if (id == NULL)
 		return HIP_EINVAL;
 	return hip_hit_suite_for_algo(id->algo);
-}
-
-const char *hip_hit_suite_rhash(int suite)
-{
-	switch (suite) {
-	case HIP_HIT_SUITE_RSA_DSA_SHA256:
-		return "SHA256";
-	case HIP_HIT_SUITE_ECDSA_SHA384:
-		return "SHA384";
-	case HIP_HIT_SUITE_ECDSA_LOW_SHA1:
-		return "SHA1";
-	default:
-		return NULL;
-	}
-}
-
-size_t hip_hit_suite_rhash_len(int suite)
-{
-	switch (suite) {
-	case HIP_HIT_SUITE_RSA_DSA_SHA256:
-		return 32;
-	case HIP_HIT_SUITE_ECDSA_SHA384:
-		return 48;
-	case HIP_HIT_SUITE_ECDSA_LOW_SHA1:
-		return 20;
-	case HIP_HIT_SUITE_EDDSA_CSHAKE:
-		return 32;
-	default:
-		return 0;
-	}
-}
-
-const char *hip_hit_suite_hmac(int suite)
-{
-	/* HMAC uses the RHASH of suites 1-3. */
-	return hip_hit_suite_rhash(suite);
 }
 
 /* --- cSHAKE128 (NIST SP 800-185) ----------------------------------- */
@@ -227,12 +192,15 @@ int hip_hit_from_hi(int hi_algo, const uint8_t *hi, size_t len,
 		return suite;
 	memcpy(out, orchid_prefix, 4);
 	out[3] |= (uint8_t)suite;
-	if (suite == HIP_HIT_SUITE_EDDSA_CSHAKE)
+	if (suite == HIP_HIT_SUITE_EDDSA_CSHAKE) {
 		ret = orchid_hash_cshake(out, hi, len, out + 4);
-	else
-		ret = orchid_hash_rhash(hip_hit_suite_rhash(suite),
-					hip_hit_suite_rhash_len(suite), hi, len,
-					out + 4);
+	} else {
+		const struct hip_rhash_info *rh = hip_suite_rhash(suite);
+
+		if (rh == NULL)
+			return HIP_EUNSUPPORTED;
+		ret = orchid_hash_rhash(rh->digest, rh->len, hi, len, out + 4);
+	}
 	if (ret < 0)
 		return ret;
 	memcpy(hit, out, HIP_HIT_LEN);

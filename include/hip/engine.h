@@ -17,8 +17,8 @@
  * Association RHASH: the Responder's HIT suite selects RHASH and HMAC
  * (RFC 7401 App. E).  HIT suite 5 (EdDSA, RFC 9374) defines no HMAC or
  * KDF for the base exchange; an association whose Responder uses an
- * EdDSA HIT uses suite 1's SHA-256 / HMAC-SHA-256 (the same 256-bit
- * RHASH length hip_hit_suite_rhash_len() gives suite 5).
+ * EdDSA HIT uses suite 1's SHA-256 / HMAC-SHA-256 (256 bits, twice
+ * cSHAKE128's security level).
  */
 #ifndef HIP_ENGINE_H
 #define HIP_ENGINE_H

@@ -42,19 +42,8 @@ int hip_hit_suite_for_algo(int hi_algo);
 /* The HIT suite of an identity, or HIP_EUNSUPPORTED. */
 int hip_hit_suite(const struct hip_identity *id);
 
-/* OpenSSL digest name of a suite's RHASH ("SHA256", "SHA384", "SHA1";
- * NULL for suite 5, whose RHASH is cSHAKE128, and unknown suites). */
-const char *hip_hit_suite_rhash(int suite);
-
-/* RHASH output length in octets (32, 48, 20), or 0 if unknown.  Suite 5
- * returns 32: cSHAKE128 is an extendable-output function and HIPv2 fixes
- * no length for it, so this implementation uses 256 bits (its security
- * level times two, like SHA-256 for suite 1). */
-size_t hip_hit_suite_rhash_len(int suite);
-
-/* OpenSSL digest name for the suite's HMAC ("SHA256", "SHA384", "SHA1";
- * NULL for suite 5, which uses KMAC128, and unknown suites). */
-const char *hip_hit_suite_hmac(int suite);
+/* The RHASH and HMAC of suites 1-3 are in hip/suite.h
+ * (hip_suite_rhash); suite 5 hashes with cSHAKE128 (below). */
 
 /* HIT of the HI field hi (len octets) of algorithm hi_algo.
  * Returns 0, HIP_EINVAL, HIP_EUNSUPPORTED or HIP_ECRYPTO. */

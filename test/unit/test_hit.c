@@ -5,6 +5,7 @@
 
 #include "hip/error.h"
 #include "hip/hit.h"
+#include "hip/suite.h"
 #include "hip/identity.h"
 #include "hip/proto.h"
 #include "hip/util.h"
@@ -216,18 +217,15 @@ START_TEST(test_suites)
 	ck_assert_int_eq(hip_hit_suite_for_algo(HIP_HI_ECDSA_LOW), 3);
 	ck_assert_int_eq(hip_hit_suite_for_algo(HIP_HI_EDDSA), 5);
 	ck_assert_int_eq(hip_hit_suite_for_algo(0), HIP_EUNSUPPORTED);
-	ck_assert_str_eq(hip_hit_suite_rhash(1), "SHA256");
-	ck_assert_str_eq(hip_hit_suite_rhash(2), "SHA384");
-	ck_assert_str_eq(hip_hit_suite_rhash(3), "SHA1");
-	ck_assert_ptr_null(hip_hit_suite_rhash(5));
-	ck_assert_ptr_null(hip_hit_suite_rhash(4));
-	ck_assert_uint_eq(hip_hit_suite_rhash_len(1), 32);
-	ck_assert_uint_eq(hip_hit_suite_rhash_len(2), 48);
-	ck_assert_uint_eq(hip_hit_suite_rhash_len(3), 20);
-	ck_assert_uint_eq(hip_hit_suite_rhash_len(5), 32);
-	ck_assert_uint_eq(hip_hit_suite_rhash_len(0), 0);
-	ck_assert_str_eq(hip_hit_suite_hmac(2), "SHA384");
-	ck_assert_ptr_null(hip_hit_suite_hmac(5));
+	ck_assert_str_eq(hip_suite_rhash(1)->digest, "SHA256");
+	ck_assert_str_eq(hip_suite_rhash(2)->digest, "SHA384");
+	ck_assert_str_eq(hip_suite_rhash(3)->digest, "SHA1");
+	ck_assert_ptr_null(hip_suite_rhash(5));
+	ck_assert_ptr_null(hip_suite_rhash(4));
+	ck_assert_uint_eq(hip_suite_rhash_len(1), 32);
+	ck_assert_uint_eq(hip_suite_rhash_len(2), 48);
+	ck_assert_uint_eq(hip_suite_rhash_len(3), 20);
+	ck_assert_uint_eq(hip_suite_rhash_len(0), 0);
 }
 END_TEST
 
