@@ -3,6 +3,7 @@
  * paths between the sockets, the kernel and the engine (see daemon.h).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -10,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
 #include <openssl/rand.h>
@@ -709,7 +712,40 @@ void hipd_daemon_sa_bytes(struct hipd_daemon *d,
 		*out = st.bytes;
 }
 
-/* --- start / stop ------------------------------------------------------ */
+/* --- start / stop ---------------------------------------------------- */
+
+/*
+ * One hipd per network namespace: a second one would flush the first
+ * one's SAs and policies and fight over the HITs.  Abstract unix socket
+ * names belong to the network namespace, so binding one is a lock that
+ * the kernel releases when the process dies, also after kill -9.
+ */
+static int netns_lock(struct hipd_daemon *d, char *err, size_t errcap)
+{
+	static const char name[] = "hipd-netns-lock";
+	struct sockaddr_un sa;
+	socklen_t len;
+
+	d->lock_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (d->lock_fd < 0) {
+		seterr(err, errcap, "socket: %s", strerror(errno));
+		return HIP_EIO;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path + 1, name, sizeof(name) - 1);
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+			  sizeof(name) - 1);
+	if (bind(d->lock_fd, (struct sockaddr *)&sa, len) < 0) {
+		seterr(err, errcap, errno == EADDRINUSE ?
+		       "another hipd is running in this network namespace" :
+		       "cannot take the namespace lock: %s", strerror(errno));
+		close(d->lock_fd);
+		d->lock_fd = -1;
+		return errno == EADDRINUSE ? HIP_EEXIST : HIP_EIO;
+	}
+	return 0;
+}
 
 static int open_kernel(struct hipd_daemon *d, char *err, size_t errcap)
 {
@@ -867,6 +903,7 @@ int hipd_daemon_start(struct hipd_daemon *d, const struct hipd_config *cfg,
 	int r;
 
 	memset(d, 0, sizeof(*d));
+	d->lock_fd = -1;
 	d->cfg = *cfg;
 	d->config_path = config_path;
 	hipd_timer_init(&d->engine_timer, engine_timer_cb, d);
@@ -880,6 +917,9 @@ int hipd_daemon_start(struct hipd_daemon *d, const struct hipd_config *cfg,
 		return r;
 	}
 	d->start_ms = hipd_daemon_now(d);
+	r = netns_lock(d, err, errcap);
+	if (r < 0)
+		goto fail;
 	r = hipd_loop_signals(d->loop, on_signal, d);
 	if (r < 0) {
 		seterr(err, errcap, "cannot set up signals: %s",
@@ -976,6 +1016,9 @@ void hipd_daemon_stop(struct hipd_daemon *d)
 	if (d->loop != NULL)
 		hipd_loop_free(d->loop);
 	d->loop = NULL;
+	if (d->lock_fd >= 0)
+		close(d->lock_fd);
+	d->lock_fd = -1;
 }
 
 int hipd_daemon_reload(struct hipd_daemon *d, char *err, size_t errcap)

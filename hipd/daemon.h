@@ -125,7 +125,7 @@ struct hipd_daemon {
 	struct hipd_reqid reqids[HIPD_MAX_REQIDS];
 	struct hipd_counters ctr;
 	uint32_t rand_state;
-	int exit_status;
+	int lock_fd;			/* one hipd per network namespace */
 	uint8_t rxbuf[65536];
 };
 

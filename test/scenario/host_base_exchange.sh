@@ -89,6 +89,11 @@ check "status says: no data plane, trigger policies" \
 check "trigger policies installed (2 owned policies)" test "$(owned_xfrm a)" = 2
 check "the HIT is on an interface" \
 	bash -c "ip -n $(netns_name a) -6 addr | grep -q '$HIT_A/128'"
+out=$(netns_exec a "$HIPD" -f --no-data-plane --state-dir "$SCEN_TMP/a2" \
+	--run-dir "$SCEN_TMP/a2" 2>&1); rc=$?
+check "a second hipd in the namespace: exit 1 ($out)" \
+	test "$rc" = 1 -a -n "$(grep 'another hipd is running in this network namespace' <<< "$out")"
+check "  and the first one's policies are untouched" test "$(owned_xfrm a)" = 2
 check "identity file is 0600" \
 	test "$(stat -c %a "$SCEN_TMP"/a/state/hi-00.pem)" = 600
 
