@@ -35,6 +35,7 @@
 #include "hip/proto.h"
 #include "hip/wire.h"
 #include "libhipcore/engine_internal.h"
+#include "libhipcore/identity_priv.h"
 
 /* --- heap allocation counter ------------------------------------------
  * The executable's malloc family interposes on every library's calls
@@ -200,6 +201,7 @@ static struct wire wire;
  * ESTABLISHED (engine creation excluded).  0 when both sides ended in
  * an established state. */
 static double resp_i1_s, resp_i2_s;	/* split of *resp_s, summed */
+static unsigned long long resp_allocs;	/* in the responder's recv */
 
 static int exchange(struct host *resp, const struct hip_identity *id,
 		    uint64_t *now, double *resp_s, double *total_s)
@@ -233,6 +235,8 @@ static int exchange(struct host *resp, const struct hip_identity *id,
 			struct host *h = wire.p[k].to ? resp : &ini;
 			double a = 0;
 
+			unsigned long long a0 = n_allocs;
+
 			if (h == resp)
 				a = now_s();
 			hip_engine_recv(h->e, *now, &wire.p[k].src,
@@ -241,6 +245,7 @@ static int exchange(struct host *resp, const struct hip_identity *id,
 			if (h == resp) {
 				double d = now_s() - a;
 
+				resp_allocs += n_allocs - a0;
 				rs += d;
 				if ((wire.p[k].data[2] & 0x7f) == HIP_I1)
 					resp_i1_s += d;
@@ -279,6 +284,8 @@ static int exchange(struct host *resp, const struct hip_identity *id,
 struct crypto_ops {
 	double verify, sign, derive, keygen, sha;	/* seconds, summed */
 	double hostid;		/* HOST_ID decode, with key validation */
+	double check_full, check_quick;	/* EVP_PKEY_public_check(_quick) */
+	double dh_check;	/* hip_dh_check_public P-256 */
 	unsigned n;
 };
 
@@ -356,6 +363,29 @@ static int crypto_round(const struct hip_identity *priv,
 		}
 		o->hostid += now_s() - t;
 	}
+	{
+		/* What the HOST_ID decode spends on key validation: the
+		 * full check (EC: also n*Q = O; RSA: SP 800-56B, with a
+		 * compositeness test of n) next to the quick one. */
+		EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL,
+							     peer_pub->pkey,
+							     NULL);
+
+		t = now_s();
+		for (unsigned i = 0; i < n && c != NULL; i++)
+			EVP_PKEY_public_check(c);
+		o->check_full += now_s() - t;
+		t = now_s();
+		for (unsigned i = 0; i < n && c != NULL; i++)
+			EVP_PKEY_public_check_quick(c);
+		o->check_quick += now_s() - t;
+		EVP_PKEY_CTX_free(c);
+		t = now_s();
+		for (unsigned i = 0; i < n && r == 0; i++)
+			r = hip_dh_check_public(HIP_DH_NIST_P256,
+						pubs[i % n_pubs], pub_len);
+		o->dh_check += now_s() - t;
+	}
 	o->n += n;
 	return r;
 }
@@ -383,6 +413,7 @@ static int bench_exchange(enum hip_key_type type, unsigned n, int quick,
 	unsigned done = 0, rounds = quick ? 1 : 4;
 
 	resp_i1_s = resp_i2_s = 0;
+	resp_allocs = 0;
 	unsigned bits = type == HIP_KEY_RSA ? 3072 : 0;
 	int r;
 
@@ -460,6 +491,11 @@ static int bench_exchange(enum hip_key_type type, unsigned n, int quick,
 		       "%.2f)\n", v * 1e6, d * 1e6, s * 1e6, g * 1e6,
 		       co.sha / co.n * 1e6, hd * 1e6, 1 / (bound + hd),
 		       (bound + hd) / per_x);
+		printf("  key validation: peer key public_check %.1f us, "
+		       "_quick %.1f us; P-256 DH value check (inside derive) "
+		       "%.1f us; responder allocations per exchange %.0f\n",
+		       co.check_full / co.n * 1e6, co.check_quick / co.n * 1e6,
+		       co.dh_check / co.n * 1e6, (double)resp_allocs / n);
 		if (latency) {
 			/* Both sides' required crypto, sequentially: R1
 			 * verify, DH keygen, derive, puzzle (2^K hashes
