@@ -84,8 +84,8 @@ scen_show_logs() {
 	[ "$SCEN_FAILS" -gt 0 ] || [ "${SCEN_VERBOSE:-0}" = 1 ] || return 0
 	for f in "$SCEN_TMP"/*.log; do
 		[ -e "$f" ] || continue
-		echo "---- $(basename "$f") (last 40 lines)"
-		tail -n 40 "$f"
+		echo "---- $(basename "$f") (last ${SCEN_LOG_LINES:-40} lines)"
+		tail -n "${SCEN_LOG_LINES:-40}" "$f"
 	done
 }
 
