@@ -33,7 +33,7 @@ static bool json;
 static uint8_t reqbuf[HIP_CTL_FRAME_MAX];
 static uint8_t repbuf[HIP_CTL_FRAME_MAX];
 
-/* --- options ------------------------------------------------------------ */
+/* --- options ------------------------------------------------------------- */
 
 /* -s PATH, --socket PATH, --socket=PATH, --json: returns how many argv
  * entries it used at *i, 0 if argv[*i] is none of them, -1 on error. */
@@ -97,7 +97,7 @@ static int strip_globals(int *argc, char **argv)
 	return 0;
 }
 
-/* --- talking to hipd ---------------------------------------------------- */
+/* --- talking to hipd ----------------------------------------------------- */
 
 struct reply {
 	struct hip_ctl_hdr hdr;
@@ -152,7 +152,7 @@ static int call(const struct hip_ctl_msg *m, struct reply *rep)
 	return HIPCONF_EXIT_OK;
 }
 
-/* --- values ------------------------------------------------------------- */
+/* --- values -------------------------------------------------------------- */
 
 static const char *addr_str(const struct in6_addr *a, char *buf, size_t cap)
 {
@@ -352,7 +352,7 @@ static int no_args(const struct hipconf_cmd *c, int argc, char **argv)
 	return 0;
 }
 
-/* --- status ------------------------------------------------------------- */
+/* --- status -------------------------------------------------------------- */
 
 static int cmd_status(int argc, char **argv);
 static int cmd_hi(int argc, char **argv);
@@ -619,7 +619,7 @@ static int cmd_hi(int argc, char **argv)
 	return json_done(&j);
 }
 
-/* --- peer ------------------------------------------------------------------ */
+/* --- peer ---------------------------------------------------------------- */
 
 static int peer_add(const struct hipconf_cmd *c, int argc, char **argv)
 {
@@ -733,7 +733,7 @@ static int cmd_peer(int argc, char **argv)
 	return json_done(&j);
 }
 
-/* --- ha -------------------------------------------------------------------- */
+/* --- ha ------------------------------------------------------------------ */
 
 static void ha_json(struct hip_json *j, const struct row *it)
 {
@@ -887,7 +887,7 @@ static int cmd_ha(int argc, char **argv)
 	return ha_show(&hit, true, NULL);
 }
 
-/* --- connect, close, reload ------------------------------------------------ */
+/* --- connect, close, reload ---------------------------------------------- */
 
 static int wait_established(const struct in6_addr *hit, unsigned secs)
 {
@@ -984,7 +984,7 @@ static int cmd_reload(int argc, char **argv)
 	return call(&m, &rep);
 }
 
-/* --- HIPL aliases ----------------------------------------------------------- */
+/* --- HIPL aliases -------------------------------------------------------- */
 
 static int cmd_add(int argc, char **argv)
 {

@@ -62,7 +62,7 @@ static size_t assoc_count(struct hipd_daemon *d)
 	return n;
 }
 
-/* --- status ------------------------------------------------------------ */
+/* --- status -------------------------------------------------------------- */
 
 static int put_counter(struct hip_ctl_msg *m, const char *name, uint64_t v)
 {
@@ -146,7 +146,7 @@ static int h_status(struct hipd_ctl_call *call, void *arg)
 	return r;
 }
 
-/* --- host identities ------------------------------------------------------ */
+/* --- host identities ----------------------------------------------------- */
 
 /* The attributes of identity i (a row of hi list, the reply of hi new). */
 static int put_identity_attrs(struct hip_ctl_msg *m,
@@ -320,7 +320,7 @@ static int h_hi_del(struct hipd_ctl_call *call, void *arg)
 	return 0;
 }
 
-/* --- peers ---------------------------------------------------------------- */
+/* --- peers --------------------------------------------------------------- */
 
 static int h_peer_add(struct hipd_ctl_call *call, void *arg)
 {
@@ -439,7 +439,7 @@ static int h_peer_list(struct hipd_ctl_call *call, void *arg)
 	return r;
 }
 
-/* --- associations --------------------------------------------------------- */
+/* --- associations -------------------------------------------------------- */
 
 static int put_assoc(struct hip_ctl_msg *m, struct hipd_daemon *d,
 		     const struct hip_engine_assoc_info *ai)

@@ -161,6 +161,23 @@ void hipd_daemon_sa_bytes(struct hipd_daemon *d,
 			  const struct hip_engine_assoc_info *ai,
 			  uint64_t *in, uint64_t *out);
 
+/* daemon_kernel.c: the kernel side (see there). */
+#define HIPD_USAGE_POLL_FAST_MS	1000	/* while an association is R2-SENT */
+#define HIPD_USAGE_POLL_SLOW_MS	10000
+int hipd_daemon_open_kernel(struct hipd_daemon *d, char *err, size_t errcap);
+int hipd_env_alloc_spi(void *arg, const uint8_t local_hit[HIP_HIT_LEN],
+		       const uint8_t peer_hit[HIP_HIT_LEN],
+		       const struct in6_addr *local_loc,
+		       const struct in6_addr *peer_loc, uint32_t *spi);
+void hipd_daemon_sa_install(struct hipd_daemon *d,
+			    const struct hip_engine_action *a);
+void hipd_daemon_sa_delete(struct hipd_daemon *d,
+			   const struct hip_engine_action *a);
+void hipd_daemon_usage_poll(struct hipd_loop *loop, struct hipd_timer *t,
+			    void *arg);
+void hipd_daemon_kernel_ready(struct hipd_loop *loop, int fd,
+			      uint32_t events, void *arg);
+
 /* The loop's clock now. */
 uint64_t hipd_daemon_now(const struct hipd_daemon *d);
 
