@@ -231,14 +231,17 @@ static int import_peer(const struct dh_group *g, const uint8_t *pub,
 		goto out;
 	if (!g->ec && !modp_range_ok(pk, pub, len))
 		goto out;
-	/* Full public key check: EC point validity and order; for the
-	 * MODP groups the safe-prime subgroup check y^q = 1. */
+	/* Public key check.  MODP: the full check, i.e. the safe-prime
+	 * subgroup test y^q = 1.  EC: the quick check (point on the curve,
+	 * not at infinity) is complete, as P-256/384/521 have cofactor 1;
+	 * the full check would add a scalar multiplication per exchange. */
 	chk = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
 	if (chk == NULL) {
 		ret = HIP_ENOMEM;
 		goto out;
 	}
-	if (EVP_PKEY_public_check(chk) != 1)
+	if ((g->ec ? EVP_PKEY_public_check_quick(chk)
+		   : EVP_PKEY_public_check(chk)) != 1)
 		goto out;
 	ret = HIP_OK;
 	if (peer_out != NULL) {

@@ -172,11 +172,19 @@ static int classify_rsa(const EVP_PKEY *pkey, struct hip_identity *id)
 
 /* The provider's public key validation: point on the curve and not at
  * infinity, RSA modulus odd and without small factors.  (It does nothing
- * useful for EdDSA keys.) */
+ * useful for EdDSA keys.)  For EC keys the quick check suffices: the
+ * NIST curves have cofactor 1, so a point on the curve is in the prime
+ * order group and the full check's [n]P = O adds nothing but a scalar
+ * multiplication (38 us against 3 us on P-256, test/bench). */
 static int public_key_valid(EVP_PKEY *pkey)
 {
 	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
-	int ok = ctx != NULL && EVP_PKEY_public_check(ctx) == 1;
+	int ok;
+
+	if (ctx != NULL && EVP_PKEY_is_a(pkey, "EC"))
+		ok = EVP_PKEY_public_check_quick(ctx) == 1;
+	else
+		ok = ctx != NULL && EVP_PKEY_public_check(ctx) == 1;
 
 	EVP_PKEY_CTX_free(ctx);
 	ERR_clear_error();
