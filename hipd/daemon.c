@@ -170,11 +170,10 @@ static void engine_timer_cb(struct hipd_loop *loop, struct hipd_timer *t,
 
 /* --- R1 counter persistence ---------------------------------------------- */
 
+/* The R1 generation in use (what the next start must exceed). */
 static uint64_t r1_used(const struct hipd_daemon *d)
 {
-	uint64_t el = hipd_daemon_now(d) - d->start_ms;
-
-	return d->r1_start + el / d->ecfg.r1_rotate_ms + 1;
+	return d->engine ? hip_engine_r1_counter(d->engine) : d->r1_start;
 }
 
 static void r1_timer_cb(struct hipd_loop *loop, struct hipd_timer *t,
@@ -254,6 +253,9 @@ static int engine_create(struct hipd_daemon *d, struct hip_engine **out,
 	struct hip_engine *e;
 	int r;
 
+	/* a new engine (identities changed) continues the R1 counter */
+	if (d->engine != NULL)
+		d->ecfg.r1_counter_start = hip_engine_r1_counter(d->engine) + 1;
 	d->ecfg.n_identities = d->state.n_ids;
 	for (size_t i = 0; i < d->state.n_ids; i++)
 		d->ecfg.identities[i] = d->state.ids[i];
@@ -549,6 +551,9 @@ void hipd_daemon_stop(struct hipd_daemon *d)
 	if (d->hitdev != NULL)
 		hip_hitdev_close(d->hitdev);
 	d->hitdev = NULL;
+	if (d->state_open && d->engine != NULL &&
+	    hipd_state_r1_save(&d->state, r1_used(d)) < 0)
+		log_warn("state", "cannot save the R1 counter");
 	if (d->engine != NULL)
 		hip_engine_free(d->engine);
 	d->engine = NULL;
@@ -561,11 +566,8 @@ void hipd_daemon_stop(struct hipd_daemon *d)
 		hip_kernel_close(d->kernel);
 	}
 	d->kernel = NULL;
-	if (d->state_open) {
-		if (d->loop != NULL)
-			hipd_state_r1_save(&d->state, r1_used(d));
+	if (d->state_open)
 		hipd_state_close(&d->state);
-	}
 	d->state_open = false;
 	if (d->loop != NULL)
 		hipd_loop_free(d->loop);

@@ -84,6 +84,7 @@ hipd_start b -c "$conf" --no-data-plane || scen_finish
 HIT_A=$(hit_of a)
 HIT_B=$(hit_of b)
 ok "daemons up: A $HIT_A, B $HIT_B"
+r1_first=$(cat "$SCEN_TMP/a/state/r1-counter")
 check "status says: no data plane, trigger policies" \
 	bash -c "'$HIPCONF' -s '$(sock_of a)' status | grep -q 'no data plane.*trigger'"
 check "trigger policies installed (2 owned policies)" test "$(owned_xfrm a)" = 2
@@ -229,5 +230,7 @@ check "SIGTERM: no SAs or policies of ours left ($n)" test "$n" = 00
 check "SIGTERM: HIT removed" \
 	bash -c "! ip -n $(netns_name a) -6 addr | grep -q '$HIT_A'"
 check "SIGTERM: control socket removed" test ! -e "$(sock_of a)"
-check "R1 counter persisted" test -s "$SCEN_TMP/a/state/r1-counter"
+r1_last=$(cat "$SCEN_TMP/a/state/r1-counter")
+check "R1 counter persisted and grew across the restart ($r1_first -> $r1_last)" \
+	test "$r1_last" -gt "$r1_first"
 scen_finish
