@@ -26,6 +26,25 @@ void hipd_config_defaults(struct hipd_config *cfg)
 	cfg->r2_sent_s = 10;
 	cfg->msl_s = 120;
 	cfg->default_hi_type = HIP_KEY_ECDSA_P256;
+	strcpy(cfg->control_group, HIPD_DEFAULT_CONTROL_GROUP);
+}
+
+/* A POSIX portable group name, or "none". */
+static int valid_group_name(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n >= HIPD_GROUP_MAX || v[0] == '-')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = v[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' ||
+		      ch == '.'))
+			return 0;
+	}
+	return 1;
 }
 
 static int parse_bool(const char *v, bool *out)
@@ -170,6 +189,11 @@ static const char *config_set(struct hipd_config *c, const char *key,
 			c->hitdev_lo = true;
 		else
 			return "expected dummy or lo";
+	} else if (!strcmp(key, "control-group")) {
+		if (!valid_group_name(val))
+			return "expected a group name or none";
+		strcpy(c->control_group, strcmp(val, "none") ? val : "");
+		c->control_group_set = true;
 	} else if (!strcmp(key, "log-level")) {
 		if (hipd_log_level_parse(val, &c->log_level) < 0)
 			return "expected err, warn, info or debug";

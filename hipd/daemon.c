@@ -4,6 +4,7 @@
  * daemon.h); the kernel side is in daemon_kernel.c.
  */
 #include <errno.h>
+#include <grp.h>
 #include <stddef.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -387,6 +388,37 @@ static int open_hits(struct hipd_daemon *d, char *err, size_t errcap)
 	return 0;
 }
 
+/* Who may change state: root, and the members of the control group.
+ * The default group ("hipd") is optional: without it only root may;
+ * a group named in the configuration must exist. */
+static int control_policy(const struct hipd_config *cfg,
+			  struct hipd_ctl_policy *pol, char *err, size_t errcap)
+{
+	struct group grp, *res = NULL;
+	char buf[4096];
+	int r;
+
+	memset(pol, 0, sizeof(*pol));
+	if (cfg->control_group[0] == '\0')
+		return 0;
+	r = getgrnam_r(cfg->control_group, &grp, buf, sizeof(buf), &res);
+	if (r == 0 && res != NULL) {
+		pol->have_group = true;
+		pol->group = res->gr_gid;
+		log_info("ctl", "members of group %s may change state",
+			 cfg->control_group);
+		return 0;
+	}
+	if (cfg->control_group_set) {
+		seterr(err, errcap, "control-group: no group named %s",
+		       cfg->control_group);
+		return HIP_ENOENT;
+	}
+	log_info("ctl", "no group %s: only root may change state",
+		 cfg->control_group);
+	return 0;
+}
+
 static int open_sockets(struct hipd_daemon *d, char *err, size_t errcap)
 {
 	struct hipd_ctl_config cc;
@@ -433,6 +465,9 @@ static int open_sockets(struct hipd_daemon *d, char *err, size_t errcap)
 	}
 	memset(&cc, 0, sizeof(cc));
 	cc.path = path;
+	r = control_policy(&d->cfg, &cc.policy, err, errcap);
+	if (r < 0)
+		return r;
 	r = hipd_ctl_open(d->loop, &cc, &d->ctl);
 	if (r < 0) {
 		d->ctl = NULL;

@@ -46,6 +46,9 @@
 #define HIPD_EXIT_USAGE		2	/* bad command line */
 
 /* Everything the command line and the configuration file set. */
+#define HIPD_GROUP_MAX	64
+#define HIPD_DEFAULT_CONTROL_GROUP "hipd"
+
 struct hipd_config {
 	char kernel[16];		/* "xfrm" */
 	bool no_data_plane;
@@ -59,6 +62,11 @@ struct hipd_config {
 	uint32_t msl_s;			/* CLOSING/CLOSED kept this long */
 	enum hip_key_type default_hi_type;	/* for an empty state dir */
 	bool hitdev_lo;			/* HITs on lo instead of hip0 */
+	/* Group whose members may change state through the control socket
+	 * (besides root); "" = root only.  control_group_set: configured
+	 * explicitly, so a missing group is an error, not a fallback. */
+	char control_group[HIPD_GROUP_MAX];
+	bool control_group_set;
 	size_t n_ignore;		/* locators never used */
 	struct in6_addr ignore[HIPD_MAX_IGNORE];
 	uint8_t ignore_plen[HIPD_MAX_IGNORE];

@@ -58,7 +58,8 @@ START_TEST(test_config_good)
 		   "ignore-locator = 2001:db8:9::/48\n"
 		   "ignore-locator = 10.1.2.3\n"
 		   "default-hi-type = ed25519\nhit-device = lo\n"
-		   "log-level = warn\n", path, sizeof(path));
+		   "log-level = warn\ncontrol-group = netadm\n",
+		   path, sizeof(path));
 	ck_assert_int_eq(hipd_config_load(path, &c, err, sizeof(err)), 0);
 	ck_assert(c.no_data_plane);
 	ck_assert_uint_eq(c.puzzle_k, 12);
@@ -68,6 +69,8 @@ START_TEST(test_config_good)
 	ck_assert_int_eq(c.default_hi_type, HIP_KEY_ED25519);
 	ck_assert(c.hitdev_lo);
 	ck_assert_int_eq(c.log_level, HIPD_LOG_WARN);
+	ck_assert_str_eq(c.control_group, "netadm");
+	ck_assert(c.control_group_set);
 	ck_assert_uint_eq(c.n_ignore, 2);
 	inet_pton(AF_INET6, "2001:db8:9:ffff::1", &a);
 	ck_assert_int_eq(hipd_config_ignored(&c, &a), 1);
@@ -100,6 +103,8 @@ static const struct {
 	{ "default-hi-type = dsa\n", "1: default-hi-type" },
 	{ "hit-device = eth0\n", "1: hit-device" },
 	{ "log-level = loud\n", "1: log-level" },
+	{ "control-group = wheel;rm\n", "1: control-group" },
+	{ "control-group = -x\n", "1: control-group" },
 	{ "# ok\nmsl\n", "2: expected 'key = value'" },
 	{ "msl =\n", "1: msl: empty value" },
 };
