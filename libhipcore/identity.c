@@ -170,6 +170,36 @@ static int classify_rsa(const EVP_PKEY *pkey, struct hip_identity *id)
 	return 0;
 }
 
+/* RSA modulus: odd and without a prime factor below 1000.  OpenSSL's
+ * own RSA public check is not used: its Miller-Rabin test picks random
+ * bases, so a malformed modulus could pass it on one call and fail on
+ * the next (the same key loading but not decoding; found by
+ * fuzz_keyfile), and it costs about 10 ms per received HOST_ID.  A
+ * peer's RSA key only verifies that peer's signatures, so a deterministic
+ * sanity check is what is needed. */
+static int rsa_modulus_valid(const EVP_PKEY *pkey)
+{
+	BIGNUM *n = NULL;
+	int ok;
+
+	if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_N, &n) != 1) {
+		ERR_clear_error();
+		return 0;
+	}
+	ok = BN_is_odd(n);
+	for (BN_ULONG p = 3; ok && p < 1000; p += 2) {
+		BN_ULONG d;
+
+		for (d = 3; d * d <= p && p % d != 0; d += 2)
+			;
+		if (d * d <= p)
+			continue;	/* p is not prime */
+		ok = BN_mod_word(n, p) != 0;
+	}
+	BN_free(n);
+	return ok;
+}
+
 /* The provider's public key validation: point on the curve and not at
  * infinity, RSA modulus odd and without small factors.  (It does nothing
  * useful for EdDSA keys.)  For EC keys the quick check suffices: the
@@ -181,7 +211,9 @@ static int public_key_valid(EVP_PKEY *pkey)
 	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
 	int ok;
 
-	if (ctx != NULL && EVP_PKEY_is_a(pkey, "EC"))
+	if (EVP_PKEY_is_a(pkey, "RSA"))
+		ok = rsa_modulus_valid(pkey);
+	else if (ctx != NULL && EVP_PKEY_is_a(pkey, "EC"))
 		ok = EVP_PKEY_public_check_quick(ctx) == 1;
 	else
 		ok = ctx != NULL && EVP_PKEY_public_check(ctx) == 1;
