@@ -259,12 +259,9 @@ static int hi_new(int argc, char **argv)
 static int cmd_hi(int argc, char **argv)
 {
 	const struct hipconf_cmd *c = self("hi");
-	static struct row top;
 	struct hip_ctl_msg m;
 	struct reply rep;
 	struct in6_addr hit;
-	struct hip_json j;
-	int r;
 
 	if (hipconf_strip_globals(&argc, argv) < 0)
 		return HIPCONF_EXIT_USAGE;
@@ -285,19 +282,7 @@ static int cmd_hi(int argc, char **argv)
 		return hipconf_usage(c, "unknown subcommand '%s'", argv[1]);
 	if (argc > 2)
 		return hipconf_usage(c, "unexpected argument '%s'", argv[2]);
-	hipconf_msg_start(&m, HIP_CTL_CMD_HI_LIST);
-	if ((r = hipconf_call(&m, &rep)) != 0)
-		return r;
-	hipconf_read_row(&rep.attrs, &top);
-	if (!hipconf_json) {
-		hipconf_for_each_item(&top, hi_row, NULL);
-		return HIPCONF_EXIT_OK;
-	}
-	hip_json_init_file(&j, stdout);
-	hip_json_array_begin(&j);
-	hipconf_for_each_item(&top, hi_row, &j);
-	hip_json_array_end(&j);
-	return hipconf_json_done(&j);
+	return hipconf_list(HIP_CTL_CMD_HI_LIST, hi_row);
 }
 
 /* --- peer ---------------------------------------------------------------- */
@@ -373,12 +358,9 @@ static void peer_row(const struct row *it, void *arg)
 static int cmd_peer(int argc, char **argv)
 {
 	const struct hipconf_cmd *c = self("peer");
-	static struct row top;
 	struct hip_ctl_msg m;
 	struct reply rep;
 	struct in6_addr hit;
-	struct hip_json j;
-	int r;
 
 	if (hipconf_strip_globals(&argc, argv) < 0)
 		return HIPCONF_EXIT_USAGE;
@@ -399,19 +381,7 @@ static int cmd_peer(int argc, char **argv)
 		return hipconf_usage(c, "unknown subcommand '%s'", argv[1]);
 	if (argc > 2)
 		return hipconf_usage(c, "unexpected argument '%s'", argv[2]);
-	hipconf_msg_start(&m, HIP_CTL_CMD_PEER_LIST);
-	if ((r = hipconf_call(&m, &rep)) != 0)
-		return r;
-	hipconf_read_row(&rep.attrs, &top);
-	if (!hipconf_json) {
-		hipconf_for_each_item(&top, peer_row, NULL);
-		return HIPCONF_EXIT_OK;
-	}
-	hip_json_init_file(&j, stdout);
-	hip_json_array_begin(&j);
-	hipconf_for_each_item(&top, peer_row, &j);
-	hip_json_array_end(&j);
-	return hipconf_json_done(&j);
+	return hipconf_list(HIP_CTL_CMD_PEER_LIST, peer_row);
 }
 
 /* --- ha ------------------------------------------------------------------ */
@@ -479,25 +449,7 @@ static void ha_row(const struct row *it, void *arg)
 
 static int ha_list(void)
 {
-	static struct row top;
-	struct hip_ctl_msg m;
-	struct reply rep;
-	struct hip_json j;
-	int r;
-
-	hipconf_msg_start(&m, HIP_CTL_CMD_HA_LIST);
-	if ((r = hipconf_call(&m, &rep)) != 0)
-		return r;
-	hipconf_read_row(&rep.attrs, &top);
-	if (!hipconf_json) {
-		hipconf_for_each_item(&top, ha_row, NULL);
-		return HIPCONF_EXIT_OK;
-	}
-	hip_json_init_file(&j, stdout);
-	hip_json_array_begin(&j);
-	hipconf_for_each_item(&top, ha_row, &j);
-	hip_json_array_end(&j);
-	return hipconf_json_done(&j);
+	return hipconf_list(HIP_CTL_CMD_HA_LIST, ha_row);
 }
 
 /* ha show: the reply's top level; *state gets the state (may be NULL). */

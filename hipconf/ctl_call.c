@@ -317,3 +317,27 @@ int hipconf_json_done(struct hip_json *j)
 	}
 	return HIPCONF_EXIT_OK;
 }
+
+int hipconf_list(uint16_t cmd, void (*fn)(const struct row *item, void *arg))
+{
+	static struct row top;
+	struct hip_ctl_msg m;
+	struct reply rep;
+	struct hip_json j;
+	int r;
+
+	hipconf_msg_start(&m, cmd);
+	r = hipconf_call(&m, &rep);
+	if (r != 0)
+		return r;
+	hipconf_read_row(&rep.attrs, &top);
+	if (!hipconf_json) {
+		hipconf_for_each_item(&top, fn, NULL);
+		return HIPCONF_EXIT_OK;
+	}
+	hip_json_init_file(&j, stdout);
+	hip_json_array_begin(&j);
+	hipconf_for_each_item(&top, fn, &j);
+	hip_json_array_end(&j);
+	return hipconf_json_done(&j);
+}

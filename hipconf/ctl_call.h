@@ -68,6 +68,9 @@ void hipconf_for_each_item(const struct row *top,
 /* A JSON key with an address as string value. */
 int hipconf_json_addr(struct hip_json *j, const char *key,
 		      const struct in6_addr *a);
+/* Ask hipd for the list cmd and print each item with fn: as text
+ * (arg NULL), or, with --json, into a JSON array (arg the writer). */
+int hipconf_list(uint16_t cmd, void (*fn)(const struct row *item, void *arg));
 /* Finish the JSON document on stdout: exit status for the command. */
 int hipconf_json_done(struct hip_json *j);
 
