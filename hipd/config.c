@@ -27,6 +27,15 @@ void hipd_config_defaults(struct hipd_config *cfg)
 	cfg->msl_s = 120;
 	cfg->default_hi_type = HIP_KEY_ECDSA_P256;
 	strcpy(cfg->control_group, HIPD_DEFAULT_CONTROL_GROUP);
+	/* Lifetimes: rekey after about a day or 2^32 bytes, well before the
+	 * 32-bit ESP sequence number could wrap. */
+	cfg->sa_soft_bytes = UINT64_C(4000000000);
+	cfg->sa_hard_bytes = UINT64_C(4294000000);
+	cfg->sa_soft_seconds = 82800;
+	cfg->sa_hard_seconds = 86400;
+	cfg->rekey_new_dh = true;
+	cfg->locator_debounce_ms = 200;
+	cfg->msrd_persist = true;
 }
 
 /* A POSIX portable group name, or "none". */

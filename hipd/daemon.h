@@ -47,6 +47,8 @@
 
 /* Everything the command line and the configuration file set. */
 #define HIPD_GROUP_MAX	64
+#define HIPD_LIST_MAX	8	/* entries of a preference list */
+#define HIPD_MAX_IDENTITY_FILES 8
 #define HIPD_DEFAULT_CONTROL_GROUP "hipd"
 
 struct hipd_config {
@@ -70,6 +72,46 @@ struct hipd_config {
 	size_t n_ignore;		/* locators never used */
 	struct in6_addr ignore[HIPD_MAX_IGNORE];
 	uint8_t ignore_plen[HIPD_MAX_IGNORE];
+
+	/* ESP SA lifetimes (0 = no limit) and rekeying (RFC 7402 6.9):
+	 * a soft expiry starts an UPDATE rekey, with a new DH when
+	 * rekey_new_dh; a hard expiry without a finished rekey closes the
+	 * association. */
+	uint64_t sa_soft_bytes, sa_hard_bytes;
+	uint32_t sa_soft_seconds, sa_hard_seconds;
+	bool rekey_new_dh;
+
+	/* Mobility (RFC 8046): address changes are announced this long
+	 * after the last one (debounce). */
+	uint32_t locator_debounce_ms;
+
+	/* Preference lists, most preferred first (n_* = 0: the engine's
+	 * defaults).  Values as enum hip_dh_group, HIT suite ids and enum
+	 * hip_esp_suite. */
+	uint8_t dh_groups[HIPD_LIST_MAX];
+	size_t n_dh_groups;
+	uint8_t hit_suites[HIPD_LIST_MAX];
+	size_t n_hit_suites;
+	uint16_t esp_transforms[HIPD_LIST_MAX];
+	size_t n_esp_transforms;
+
+	/* Identity files to load ("" entries unused; n_identity_files = 0:
+	 * every hi-*.pem of the state directory). */
+	char identity_files[HIPD_MAX_IDENTITY_FILES][PATH_MAX];
+	size_t n_identity_files;
+
+	/* Peers file (hip-hosts(5)), read at start and on reload; "" =
+	 * none. */
+	char hosts_file[PATH_MAX];
+
+	/* Unprivileged user to run as after start-up; "" = stay root
+	 * (with only CAP_NET_ADMIN and CAP_NET_RAW). */
+	char user[HIPD_GROUP_MAX];
+
+	/* MSRD (msrd.md): where persisted records are kept ("" = the
+	 * state directory's msrd file) and whether persistence is on. */
+	bool msrd_persist;
+	char msrd_file[PATH_MAX];
 };
 
 void hipd_config_defaults(struct hipd_config *cfg);
