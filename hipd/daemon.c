@@ -131,6 +131,10 @@ void hipd_daemon_drain(struct hipd_daemon *d)
 		case HIP_ACT_SA_DELETE:
 			hipd_daemon_sa_delete(d, &a);
 			break;
+		case HIP_ACT_SA_MIGRATE:
+			/* hipd/daemon_mobility.c will move the SAs */
+			log_warnx("kernel", "SA migration is not implemented");
+			break;
 		case HIP_ACT_STATE_CHANGED:
 			state_event(d, &a);
 			break;

@@ -101,6 +101,19 @@ struct hip_engine_config {
 	/* R1s sent per second at most, answering I1s (RFC 7401 4.1.3: a
 	 * flood of I1s must not become a flood of R1s); 0: no limit. */
 	unsigned r1_per_sec;
+
+	/* Rekeying (RFC 7402 6.9): a rekey this host starts carries a new
+	 * DIFFIE_HELLMAN (fresh KEYMAT) when rekey_new_dh; otherwise the
+	 * new ESP keys are drawn further along the current KEYMAT.  UPDATEs
+	 * are retransmitted like I2s (rexmit_*); a rekey that gets no answer
+	 * is abandoned (the old SAs stay until their hard limit). */
+	bool rekey_new_dh;
+
+	/* Mobility (RFC 8046): lifetime announced for our locators in
+	 * LOCATOR_SET (seconds), and how long a new peer locator may stay
+	 * UNVERIFIED waiting for its ECHO_RESPONSE_SIGNED. */
+	uint32_t locator_lifetime_s;
+	uint32_t locator_verify_ms;
 };
 
 /* Fill cfg with the defaults: no identities; DH groups P-256, P-384,
@@ -191,6 +204,36 @@ int hip_engine_timeout(struct hip_engine *e, uint64_t now_ms);
 /* The earliest time hip_engine_timeout has work; UINT64_MAX: none. */
 uint64_t hip_engine_next_timeout(const struct hip_engine *e);
 
+/* --- rekeying and mobility (RFC 7402 6.9, RFC 8046) ------------------- */
+
+/* Start a rekey of the association with peer_hit (local_hit NULL: any
+ * of ours): UPDATE with ESP_INFO (new inbound SPI), SEQ and, with
+ * rekey_new_dh, DIFFIE_HELLMAN.  When both sides are done the new SAs
+ * come as SA_INSTALL with HIP_ENGINE_SA_REKEY, then the old ones go as
+ * SA_DELETE with HIP_ENGINE_SA_KEEP_POLICIES.  0 also when a rekey is
+ * already under way; HIP_ENOENT; HIP_ESTATE (not ESTABLISHED). */
+int hip_engine_rekey(struct hip_engine *e, uint64_t now_ms,
+		     const uint8_t *local_hit,
+		     const uint8_t peer_hit[HIP_HIT_LEN]);
+
+/* The kernel reports that the SA with spi (inbound or outbound) reached
+ * its soft (hard = false: start a rekey, as hip_engine_rekey) or hard
+ * limit (hard = true: the association is closed unless a rekey already
+ * replaced that SA).  HIP_ENOENT when no association uses spi (e.g. an
+ * SA already replaced by a rekey). */
+int hip_engine_sa_expired(struct hip_engine *e, uint64_t now_ms,
+			  uint32_t spi, bool hard);
+
+/* The local host's usable locators changed: locs (1..n, preferred
+ * first; IPv4 v4-mapped) is the complete new set.  Every ESTABLISHED
+ * association whose set of usable locators changed gets an UPDATE with
+ * LOCATOR_SET (and ESP_INFO, SEQ); when its current local locator is
+ * gone, its SAs move to the preferred new one (SA_MIGRATE).  n = 0:
+ * no address at all (nothing is sent; associations wait).  0,
+ * HIP_EINVAL, HIP_ENOSPC (queue full: drain and call again). */
+int hip_engine_set_locators(struct hip_engine *e, uint64_t now_ms,
+			    const struct in6_addr *locs, size_t n);
+
 /* --- peers: where to send the I1 --------------------------------------- */
 
 struct hip_engine_peer {
@@ -234,7 +277,15 @@ enum hip_engine_action_type {
 	HIP_ACT_SA_DELETE,
 	HIP_ACT_STATE_CHANGED,
 	HIP_ACT_LOG,
+	HIP_ACT_SA_MIGRATE,	/* move the SA pair to new locators */
 };
+
+/* sa_install.flags */
+#define HIP_ENGINE_SA_REKEY	0x1	/* new SAs of a rekey: the policies
+					 * exist, update them in place */
+/* sa_delete.flags */
+#define HIP_ENGINE_SA_KEEP_POLICIES 0x1	/* old SAs of a rekey: delete the
+					 * SAs only */
 
 enum hip_engine_dir {
 	HIP_ENGINE_DIR_IN = 0,
@@ -296,6 +347,10 @@ struct hip_engine_stats {
 	uint64_t exchanges_completed;	/* associations ESTABLISHED */
 	uint64_t exchanges_failed;	/* E-FAILED */
 	uint64_t actions_lost;		/* queue overflow (should stay 0) */
+	uint64_t updates_sent;		/* UPDATE packets, retransmissions
+					 * included */
+	uint64_t rekeys_completed;
+	uint64_t locator_moves;		/* SA_MIGRATE actions */
 };
 
 void hip_engine_get_stats(const struct hip_engine *e,
@@ -322,12 +377,22 @@ struct hip_engine_action {
 		struct {
 			struct hip_engine_sa in;
 			struct hip_engine_sa out;
+			unsigned flags;		/* HIP_ENGINE_SA_* */
 		} sa_install;
 		struct {
 			uint32_t spi_in, spi_out;
 			struct in6_addr local_loc;	/* outer dst of in */
 			struct in6_addr peer_loc;	/* outer dst of out */
+			unsigned flags;		/* HIP_ENGINE_SA_KEEP_... */
 		} sa_delete;
+		struct {
+			/* The SA pair spi_in/spi_out and the association's
+			 * two policies move from old_local/old_peer to
+			 * new_local/new_peer (local = our locator). */
+			uint32_t spi_in, spi_out;
+			struct in6_addr old_local, old_peer;
+			struct in6_addr new_local, new_peer;
+		} sa_migrate;
 		struct {
 			enum hip_engine_state old_state, new_state;
 		} state;
@@ -364,6 +429,9 @@ struct hip_engine_assoc_info {
 	uint64_t created_ms;	/* engine clock */
 	uint64_t established_ms;	/* 0: not (yet) */
 	uint64_t last_used_ms;
+	uint32_t rekeys;	/* rekeys completed */
+	uint32_t moves;		/* locator changes (SA_MIGRATE) */
+	bool update_pending;	/* an UPDATE of ours awaits its ACK */
 };
 
 /* Copy up to cap associations into out; *count gets the total. */
