@@ -234,6 +234,17 @@ int hip_engine_sa_expired(struct hip_engine *e, uint64_t now_ms,
 int hip_engine_set_locators(struct hip_engine *e, uint64_t now_ms,
 			    const struct in6_addr *locs, size_t n);
 
+/* The same for one association (local_hit NULL: any of ours), e.g.
+ * when a mobility daemon sets that association's care-of address
+ * through the MSRD: the association is then pinned to locs and later
+ * hip_engine_set_locators calls leave it alone, until this is called
+ * with n = 0 (back to the host's set).  0, HIP_ENOENT, HIP_EINVAL,
+ * HIP_ESTATE (not ESTABLISHED), HIP_ENOSPC. */
+int hip_engine_assoc_set_locators(struct hip_engine *e, uint64_t now_ms,
+				  const uint8_t *local_hit,
+				  const uint8_t peer_hit[HIP_HIT_LEN],
+				  const struct in6_addr *locs, size_t n);
+
 /* --- peers: where to send the I1 --------------------------------------- */
 
 struct hip_engine_peer {
