@@ -10,6 +10,7 @@
 
 #include "hip/error.h"
 #include "hip/identity.h"
+#include "hipd/config.h"
 #include "hipd/daemon.h"
 #include "hipd/log.h"
 #include "hipd/net.h"
@@ -81,6 +82,98 @@ static int parse_uint(const char *v, unsigned long max, unsigned long *out)
 	if (errno || *end || n > max)
 		return -1;
 	*out = n;
+	return 0;
+}
+
+static int parse_u64(const char *v, uint64_t *out)
+{
+	char *end;
+	unsigned long long n;
+
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno || *end || n > UINT64_MAX)
+		return -1;
+	*out = (uint64_t)n;
+	return 0;
+}
+
+/* An absolute path that fits, without control characters. */
+static int parse_path(const char *v, char *dst, size_t cap)
+{
+	size_t n = strlen(v);
+
+	if (v[0] != '/' || n >= cap)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return -1;
+	memcpy(dst, v, n + 1);
+	return 0;
+}
+
+int hipd_config_kernel_name_ok(const char *name)
+{
+	static const char *const known[] = { "xfrm", "pfkey" };
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(name, known[i]))
+			return 0;
+	return HIP_EINVAL;
+}
+
+/* Where the lifetime keys were set (0: not in this file), so a soft
+ * limit not below its hard one is reported at the later line. */
+struct config_lines {
+	unsigned soft_bytes, hard_bytes, soft_seconds, hard_seconds;
+};
+
+static void config_note_line(struct config_lines *l, const char *key,
+			     unsigned lineno)
+{
+	if (!strcmp(key, "sa-lifetime-soft-bytes"))
+		l->soft_bytes = lineno;
+	else if (!strcmp(key, "sa-lifetime-hard-bytes"))
+		l->hard_bytes = lineno;
+	else if (!strcmp(key, "sa-lifetime-soft-seconds"))
+		l->soft_seconds = lineno;
+	else if (!strcmp(key, "sa-lifetime-hard-seconds"))
+		l->hard_seconds = lineno;
+}
+
+static int check_pair(const char *path, unsigned soft_line,
+		      unsigned hard_line, const char *soft_key,
+		      const char *hard_key, char *err, size_t errcap)
+{
+	if (hard_line > soft_line)
+		snprintf(err, errcap, "%s:%u: %s: must be above %s", path,
+			 hard_line, hard_key, soft_key);
+	else if (soft_line > 0)
+		snprintf(err, errcap, "%s:%u: %s: must be below %s", path,
+			 soft_line, soft_key, hard_key);
+	else	/* only the defaults: cannot happen, they are ordered */
+		snprintf(err, errcap, "%s: %s must be below %s", path,
+			 soft_key, hard_key);
+	return HIP_EFORMAT;
+}
+
+/* Checks across keys, after the whole file is read. */
+static int config_check(const struct hipd_config *c, const char *path,
+			const struct config_lines *l, char *err,
+			size_t errcap)
+{
+	if (c->sa_soft_bytes && c->sa_hard_bytes &&
+	    c->sa_soft_bytes >= c->sa_hard_bytes)
+		return check_pair(path, l->soft_bytes, l->hard_bytes,
+				  "sa-lifetime-soft-bytes",
+				  "sa-lifetime-hard-bytes", err, errcap);
+	if (c->sa_soft_seconds && c->sa_hard_seconds &&
+	    c->sa_soft_seconds >= c->sa_hard_seconds)
+		return check_pair(path, l->soft_seconds, l->hard_seconds,
+				  "sa-lifetime-soft-seconds",
+				  "sa-lifetime-hard-seconds", err, errcap);
 	return 0;
 }
 
@@ -156,9 +249,36 @@ static const char *config_set(struct hipd_config *c, const char *key,
 	bool b;
 
 	if (!strcmp(key, "kernel")) {
-		if (strcmp(val, "xfrm"))
-			return "unknown kernel backend (known: xfrm)";
+		if (hipd_config_kernel_name_ok(val) < 0)
+			return "expected xfrm or pfkey";
 		strcpy(c->kernel, val);
+	} else if (!strcmp(key, "sa-lifetime-soft-bytes")) {
+		if (parse_u64(val, &c->sa_soft_bytes) < 0)
+			return "expected a number of bytes (0: no limit)";
+	} else if (!strcmp(key, "sa-lifetime-hard-bytes")) {
+		if (parse_u64(val, &c->sa_hard_bytes) < 0)
+			return "expected a number of bytes (0: no limit)";
+	} else if (!strcmp(key, "sa-lifetime-soft-seconds")) {
+		if (parse_uint(val, UINT32_MAX, &n) < 0)
+			return "expected seconds (0: no limit)";
+		c->sa_soft_seconds = (uint32_t)n;
+	} else if (!strcmp(key, "sa-lifetime-hard-seconds")) {
+		if (parse_uint(val, UINT32_MAX, &n) < 0)
+			return "expected seconds (0: no limit)";
+		c->sa_hard_seconds = (uint32_t)n;
+	} else if (!strcmp(key, "rekey-new-dh")) {
+		if (parse_bool(val, &c->rekey_new_dh) < 0)
+			return "expected yes or no";
+	} else if (!strcmp(key, "locator-debounce-ms")) {
+		if (parse_uint(val, 60000, &n) < 0)
+			return "expected milliseconds from 0 to 60000";
+		c->locator_debounce_ms = (uint32_t)n;
+	} else if (!strcmp(key, "msrd-persist")) {
+		if (parse_bool(val, &c->msrd_persist) < 0)
+			return "expected yes or no";
+	} else if (!strcmp(key, "msrd-file")) {
+		if (parse_path(val, c->msrd_file, sizeof(c->msrd_file)) < 0)
+			return "expected an absolute path";
 	} else if (!strcmp(key, "data-plane")) {
 		if (parse_bool(val, &b) < 0)
 			return "expected yes or no";
@@ -217,6 +337,7 @@ int hipd_config_load(const char *path, struct hipd_config *cfg, char *err,
 {
 	struct hipd_config c = *cfg;
 	char line[1024];
+	struct config_lines lines = { 0 };
 	unsigned lineno = 0;
 	FILE *f;
 
@@ -253,8 +374,11 @@ int hipd_config_load(const char *path, struct hipd_config *cfg, char *err,
 				 key, why);
 			goto bad;
 		}
+		config_note_line(&lines, key, lineno);
 	}
 	fclose(f);
+	if (config_check(&c, path, &lines, err, errcap) < 0)
+		return HIP_EFORMAT;
 	*cfg = c;
 	return 0;
 bad:

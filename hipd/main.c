@@ -14,6 +14,7 @@
 
 #include "hip/error.h"
 #include "hip/identity.h"
+#include "hipd/config.h"
 #include "hipd/daemon.h"
 #include "hipd/log.h"
 #include "hipd/net.h"
@@ -21,14 +22,15 @@
 static void usage(FILE *out)
 {
 	fputs("usage: hipd [-fv] [-c FILE] [--state-dir DIR] [--run-dir DIR]\n"
-	      "            [--kernel xfrm] [--no-data-plane]\n"
+	      "            [--kernel xfrm|pfkey] [--no-data-plane]\n"
 	      "       hipd -h | --help | --version\n\n"
 	      "  -c, --config FILE   configuration file (key = value)\n"
 	      "      --state-dir DIR identities, peers, R1 counter\n"
 	      "                      (default " HIPD_DEFAULT_STATE_DIR ")\n"
 	      "      --run-dir DIR   control socket DIR/" HIPD_SOCKET_NAME
 	      "\n                      (default " HIPD_DEFAULT_RUN_DIR ")\n"
-	      "      --kernel NAME   kernel IPsec backend: xfrm\n"
+	      "      --kernel NAME   kernel IPsec backend: xfrm (default)"
+	      " or pfkey\n"
 	      "      --no-data-plane signalling only: no SAs are installed\n"
 	      "  -f, --foreground    log to stderr instead of syslog\n"
 	      "  -v, --verbose       debug log output\n"
@@ -120,9 +122,9 @@ int main(int argc, char **argv)
 			     "--run-dir") < 0)
 		return HIPD_EXIT_USAGE;
 	if (kernel != NULL) {
-		if (strcmp(kernel, "xfrm") != 0) {
+		if (hipd_config_kernel_name_ok(kernel) < 0) {
 			fprintf(stderr, "hipd: unknown kernel backend '%s' "
-				"(known: xfrm)\n", kernel);
+				"(known: xfrm, pfkey)\n", kernel);
 			return HIPD_EXIT_USAGE;
 		}
 		strcpy(cfg.kernel, kernel);

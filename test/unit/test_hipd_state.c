@@ -88,7 +88,7 @@ static const struct {
 	const char *want;	/* in the message after "FILE:" */
 } bad_config[] = {
 	{ "frobnicate = 1\n", "1: frobnicate: unknown key" },
-	{ "msl = 2\nkernel = pfkey\n", "2: kernel: unknown kernel backend" },
+	{ "msl = 2\nkernel = ipsec\n", "2: kernel: expected xfrm or pfkey" },
 	{ "data-plane = maybe\n", "1: data-plane: expected yes or no" },
 	{ "puzzle-difficulty = 29\n", "1: puzzle-difficulty" },
 	{ "puzzle-difficulty = -1\n", "1: puzzle-difficulty" },
