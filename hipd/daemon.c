@@ -537,6 +537,7 @@ int hipd_daemon_start(struct hipd_daemon *d, const struct hipd_config *cfg,
 	d->ecfg.idle_lifetime_ms = cfg->idle_lifetime_s * 1000u;
 	d->ecfg.r2_sent_ms = cfg->r2_sent_s * 1000u;
 	d->ecfg.msl_ms = cfg->msl_s * 1000u;
+	d->ecfg.rekey_new_dh = cfg->rekey_new_dh;
 	d->r1_start = d->state.r1_counter + 1;
 	d->ecfg.r1_counter_start = d->r1_start;
 	r = hipd_state_r1_save(&d->state, d->r1_start);

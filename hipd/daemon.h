@@ -139,6 +139,7 @@ struct hipd_reqid {
 	uint32_t reqid;
 	bool used;
 	uint64_t in_packets;	/* inbound SA packets seen last poll */
+	uint32_t spi_in, spi_out;	/* SAs installed last (rekey logs) */
 };
 #define HIPD_MAX_REQIDS 1024
 
@@ -149,6 +150,13 @@ struct hipd_counters {
 	uint64_t sa_deleted;
 	uint64_t send_failed;
 	uint64_t rx_errors;
+	uint64_t sa_soft_expires;	/* kernel soft EXPIREs of our SAs */
+	uint64_t sa_hard_expires;
+	uint64_t rekeys_installed;	/* SA pairs of a rekey installed */
+	uint64_t locator_changes;	/* local locator sets given to the
+					 * engine (daemon_mobility.c) */
+	uint64_t migrations;		/* SA pairs moved by the kernel */
+	uint64_t migrate_fallbacks;	/* moves done by delete + rekey */
 };
 
 struct hipd_daemon {
@@ -223,6 +231,22 @@ void hipd_daemon_sa_install(struct hipd_daemon *d,
 			    const struct hip_engine_action *a);
 void hipd_daemon_sa_delete(struct hipd_daemon *d,
 			   const struct hip_engine_action *a);
+/* The reqid of the association's SAs and policies; 0: none yet. */
+uint32_t hipd_daemon_reqid(struct hipd_daemon *d, const uint8_t *local_hit,
+			   const uint8_t *peer_hit);
+/* Point the association's two policies at new locators (replaced in
+ * place).  0, HIP_ENOENT (no reqid) or the backend's error. */
+int hipd_daemon_policies_set(struct hipd_daemon *d, const uint8_t *local_hit,
+			     const uint8_t *peer_hit,
+			     const struct in6_addr *local_loc,
+			     const struct in6_addr *peer_loc);
+/* Engine addresses (IPv4 v4-mapped) in the kernel backends' form. */
+struct hip_kernel_outer;
+struct hip_kernel_ip;
+void hipd_daemon_kernel_outer(struct hip_kernel_outer *o,
+			      const struct in6_addr *src,
+			      const struct in6_addr *dst);
+void hipd_daemon_kernel_ip(struct hip_kernel_ip *ip, const struct in6_addr *a);
 void hipd_daemon_usage_poll(struct hipd_loop *loop, struct hipd_timer *t,
 			    void *arg);
 void hipd_daemon_kernel_ready(struct hipd_loop *loop, int fd,

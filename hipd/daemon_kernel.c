@@ -1,8 +1,9 @@
 /*
  * daemon_kernel.c - hipd's kernel side: engine SA actions to XFRM SAs
  * and policies, SPI allocation, reqids per association, kernel events
- * (ACQUIRE starts an exchange), ESP use seen in SA counters, and the
- * kernel part of start-up (probe, clean-up, trigger policies).
+ * (ACQUIRE starts an exchange, EXPIRE a rekey), ESP use seen in SA
+ * counters, and the kernel part of start-up (probe, clean-up, trigger
+ * policies).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -59,6 +60,19 @@ static void outer_of(struct hip_kernel_outer *o, const struct in6_addr *src,
 	to_kernel_ip(dst, &o->family, o->dst.b);
 }
 
+void hipd_daemon_kernel_outer(struct hip_kernel_outer *o,
+			      const struct in6_addr *src,
+			      const struct in6_addr *dst)
+{
+	outer_of(o, src, dst);
+}
+
+void hipd_daemon_kernel_ip(struct hip_kernel_ip *ip, const struct in6_addr *a)
+{
+	memset(ip, 0, sizeof(*ip));
+	to_kernel_ip(a, &ip->family, ip->a.b);
+}
+
 static void inner_of(struct hip_kernel_sel *s, const uint8_t *src,
 		     const uint8_t *dst)
 {
@@ -112,6 +126,7 @@ static uint32_t reqid_for(struct hipd_daemon *d, const uint8_t *local,
 	memcpy(free_slot->peer_hit, peer, HIP_HIT_LEN);
 	free_slot->used = true;
 	free_slot->in_packets = 0;
+	free_slot->spi_in = free_slot->spi_out = 0;
 	return free_slot->reqid;
 }
 
@@ -147,10 +162,31 @@ int hipd_env_alloc_spi(void *arg, const uint8_t local_hit[HIP_HIT_LEN],
 	return r;
 }
 
+/*
+ * The configured lifetimes.  The soft time limit is drawn up to a tenth
+ * earlier at random, so that the two ends of an association (whose SAs
+ * were added within the same second) rarely start a rekey at the same
+ * moment; the hard limits stay as configured.
+ */
+static void lifetime_of(struct hip_kernel_lifetime *l,
+			const struct hipd_config *cfg)
+{
+	uint32_t r = 0, soft = cfg->sa_soft_seconds;
+
+	l->soft_bytes = cfg->sa_soft_bytes;
+	l->hard_bytes = cfg->sa_hard_bytes;
+	if (soft >= 10 && RAND_bytes((unsigned char *)&r, sizeof(r)) == 1)
+		soft -= r % (soft / 10 + 1);
+	l->soft_seconds = soft;
+	l->hard_seconds = cfg->sa_hard_seconds;
+}
+
 static void sa_from_engine(struct hip_kernel_sa *k,
-			   const struct hip_engine_sa *e, uint32_t reqid)
+			   const struct hip_engine_sa *e, uint32_t reqid,
+			   const struct hipd_config *cfg)
 {
 	memset(k, 0, sizeof(*k));
+	lifetime_of(&k->lifetime, cfg);
 	inner_of(&k->inner, e->inner_src, e->inner_dst);
 	outer_of(&k->outer, &e->outer_src, &e->outer_dst);
 	k->spi = e->spi;
@@ -179,23 +215,78 @@ static void policy_of(struct hip_kernel_policy *p, const uint8_t *isrc,
 	p->flags = HIP_KERNEL_POLICY_REPLACE;
 }
 
+static struct hipd_reqid *reqid_entry(struct hipd_daemon *d,
+				      const uint8_t *local,
+				      const uint8_t *peer)
+{
+	for (size_t i = 0; i < HIPD_MAX_REQIDS; i++) {
+		struct hipd_reqid *r = &d->reqids[i];
+
+		if (r->used && !memcmp(r->local_hit, local, HIP_HIT_LEN) &&
+		    !memcmp(r->peer_hit, peer, HIP_HIT_LEN))
+			return r;
+	}
+	return NULL;
+}
+
+uint32_t hipd_daemon_reqid(struct hipd_daemon *d, const uint8_t *local_hit,
+			   const uint8_t *peer_hit)
+{
+	struct hipd_reqid *r = reqid_entry(d, local_hit, peer_hit);
+
+	return r != NULL ? r->reqid : 0;
+}
+
+int hipd_daemon_policies_set(struct hipd_daemon *d, const uint8_t *local_hit,
+			     const uint8_t *peer_hit,
+			     const struct in6_addr *local_loc,
+			     const struct in6_addr *peer_loc)
+{
+	struct hip_kernel_policy pol;
+	uint32_t reqid = hipd_daemon_reqid(d, local_hit, peer_hit);
+	int r;
+
+	if (reqid == 0)
+		return HIP_ENOENT;
+	policy_of(&pol, local_hit, peer_hit, local_loc, peer_loc,
+		  HIP_KERNEL_DIR_OUT, reqid);
+	r = hip_kernel_add_policy(d->kernel, &pol);
+	if (r < 0)
+		return r;
+	policy_of(&pol, peer_hit, local_hit, peer_loc, local_loc,
+		  HIP_KERNEL_DIR_IN, reqid);
+	return hip_kernel_add_policy(d->kernel, &pol);
+}
+
+/*
+ * SA_INSTALL: two SAs, then the two policies.  The policies are always
+ * added with HIP_KERNEL_POLICY_REPLACE; for the new SAs of a rekey
+ * (HIP_ENGINE_SA_REKEY) that updates the existing ones in place, and
+ * the old SAs stay until the engine's SA_DELETE: for the same reqid and
+ * addresses XFRM picks the newest outbound SA that is not dying, so
+ * traffic moves to the new SA as soon as it is in.  A rekey that fails
+ * takes back only its new SAs; the policies and old SAs carry on.
+ */
 void hipd_daemon_sa_install(struct hipd_daemon *d,
 			  const struct hip_engine_action *a)
 {
 	const struct hip_engine_sa *in = &a->u.sa_install.in;
 	const struct hip_engine_sa *out = &a->u.sa_install.out;
+	bool rekey = a->u.sa_install.flags & HIP_ENGINE_SA_REKEY;
 	struct hip_kernel_sa ksa;
 	struct hip_kernel_policy pol;
 	struct hip_kernel_ip ip;
+	struct hipd_reqid *rq;
 	char h[HIP_HIT_STRLEN];
 	const char *step;
 	uint32_t reqid;
 	int r, done = 0;
 
 	if (!d->data_plane) {
-		log_info("kernel", "no data plane: SAs with %s not installed "
+		log_info("kernel", "no data plane: %sSAs with %s not installed "
 			 "(SPI in 0x%08" PRIx32 ", out 0x%08" PRIx32 ")",
-			 hitstr(a->peer_hit, h), in->spi, out->spi);
+			 rekey ? "rekeyed " : "", hitstr(a->peer_hit, h),
+			 in->spi, out->spi);
 		return;
 	}
 	reqid = reqid_for(d, a->local_hit, a->peer_hit);
@@ -203,14 +294,14 @@ void hipd_daemon_sa_install(struct hipd_daemon *d,
 	r = reqid ? 0 : HIP_ENOSPC;
 	if (r == 0) {
 		step = "inbound SA";
-		sa_from_engine(&ksa, in, reqid);
+		sa_from_engine(&ksa, in, reqid, &d->cfg);
 		r = hip_kernel_add_sa(d->kernel, &ksa);
 		hip_kernel_sa_wipe(&ksa);
 		done += r == 0;
 	}
 	if (r == 0) {
 		step = "outbound SA";
-		sa_from_engine(&ksa, out, reqid);
+		sa_from_engine(&ksa, out, reqid, &d->cfg);
 		r = hip_kernel_add_sa(d->kernel, &ksa);
 		hip_kernel_sa_wipe(&ksa);
 		done += r == 0;
@@ -230,20 +321,37 @@ void hipd_daemon_sa_install(struct hipd_daemon *d,
 		done += r == 0;
 	}
 	if (r == 0) {
-		d->ctr.sa_installed++;
-		log_info("kernel", "SAs with %s installed: SPI in 0x%08" PRIx32
-			 ", out 0x%08" PRIx32 ", ESP suite %u, reqid 0x%08"
-			 PRIx32, hitstr(a->peer_hit, h), in->spi, out->spi,
-			 (unsigned)in->suite, reqid);
+		rq = reqid_entry(d, a->local_hit, a->peer_hit);
+		if (rekey) {
+			d->ctr.rekeys_installed++;
+			log_info("kernel", "rekey with %s: new SAs installed, "
+				 "SPI in 0x%08" PRIx32 " -> 0x%08" PRIx32
+				 ", out 0x%08" PRIx32 " -> 0x%08" PRIx32,
+				 hitstr(a->peer_hit, h),
+				 rq ? rq->spi_in : 0, in->spi,
+				 rq ? rq->spi_out : 0, out->spi);
+		} else {
+			d->ctr.sa_installed++;
+			log_info("kernel", "SAs with %s installed: SPI in "
+				 "0x%08" PRIx32 ", out 0x%08" PRIx32 ", ESP "
+				 "suite %u, reqid 0x%08" PRIx32,
+				 hitstr(a->peer_hit, h), in->spi, out->spi,
+				 (unsigned)in->suite, reqid);
+		}
+		if (rq != NULL) {
+			rq->spi_in = in->spi;
+			rq->spi_out = out->spi;
+			rq->in_packets = 0;
+		}
 		return;
 	}
 	d->ctr.sa_failed++;
-	log_err("kernel", "cannot install the %s with %s: %s%s%s", step,
-		hitstr(a->peer_hit, h), hip_strerror(r),
-		*hip_kernel_errmsg(d->kernel) ? ": " : "",
+	log_err("kernel", "cannot install the %s%s with %s: %s%s%s", step,
+		rekey ? " of a rekey" : "", hitstr(a->peer_hit, h),
+		hip_strerror(r), *hip_kernel_errmsg(d->kernel) ? ": " : "",
 		hip_kernel_errmsg(d->kernel));
-	/* take back what went in */
-	if (done >= 3) {
+	/* take back what went in (a rekey's policies were there before) */
+	if (done >= 3 && !rekey) {
 		inner_of(&pol.inner, a->local_hit, a->peer_hit);
 		hip_kernel_del_policy(d->kernel, &pol.inner, HIP_KERNEL_DIR_OUT);
 	}
@@ -257,9 +365,12 @@ void hipd_daemon_sa_install(struct hipd_daemon *d,
 	}
 }
 
+/* SA_DELETE: the SA pair and, unless it is the old pair of a rekey
+ * (HIP_ENGINE_SA_KEEP_POLICIES), the association's two policies. */
 void hipd_daemon_sa_delete(struct hipd_daemon *d,
 			 const struct hip_engine_action *a)
 {
+	bool rekey = a->u.sa_delete.flags & HIP_ENGINE_SA_KEEP_POLICIES;
 	struct hip_kernel_sel sel;
 	struct hip_kernel_ip ip;
 	char h[HIP_HIT_STRLEN];
@@ -267,36 +378,27 @@ void hipd_daemon_sa_delete(struct hipd_daemon *d,
 
 	if (!d->data_plane)
 		return;
-	inner_of(&sel, a->local_hit, a->peer_hit);
-	hip_kernel_del_policy(d->kernel, &sel, HIP_KERNEL_DIR_OUT);
-	inner_of(&sel, a->peer_hit, a->local_hit);
-	hip_kernel_del_policy(d->kernel, &sel, HIP_KERNEL_DIR_IN);
+	if (!rekey) {
+		inner_of(&sel, a->local_hit, a->peer_hit);
+		hip_kernel_del_policy(d->kernel, &sel, HIP_KERNEL_DIR_OUT);
+		inner_of(&sel, a->peer_hit, a->local_hit);
+		hip_kernel_del_policy(d->kernel, &sel, HIP_KERNEL_DIR_IN);
+	}
 	to_kernel_ip(&a->u.sa_delete.local_loc, &ip.family, ip.a.b);
 	r1 = hip_kernel_del_sa(d->kernel, &ip, a->u.sa_delete.spi_in);
 	to_kernel_ip(&a->u.sa_delete.peer_loc, &ip.family, ip.a.b);
 	r2 = hip_kernel_del_sa(d->kernel, &ip, a->u.sa_delete.spi_out);
 	d->ctr.sa_deleted++;
-	log_info("kernel", "SAs with %s deleted (in 0x%08" PRIx32 ": %s, "
-		 "out 0x%08" PRIx32 ": %s)", hitstr(a->peer_hit, h),
+	log_info("kernel", "%s with %s deleted (in 0x%08" PRIx32 ": %s, "
+		 "out 0x%08" PRIx32 ": %s)%s", rekey ? "rekey: old SAs" :
+		 "SAs", hitstr(a->peer_hit, h),
 		 a->u.sa_delete.spi_in, r1 ? hip_strerror(r1) : "ok",
-		 a->u.sa_delete.spi_out, r2 ? hip_strerror(r2) : "ok");
+		 a->u.sa_delete.spi_out, r2 ? hip_strerror(r2) : "ok",
+		 rekey ? ", rekey completed" : "");
 }
 
 /* --- ESP use: R2-SENT -> ESTABLISHED, idle lifetime ---------------------- */
 
-static struct hipd_reqid *reqid_entry(struct hipd_daemon *d,
-				      const uint8_t *local,
-				      const uint8_t *peer)
-{
-	for (size_t i = 0; i < HIPD_MAX_REQIDS; i++) {
-		struct hipd_reqid *r = &d->reqids[i];
-
-		if (r->used && !memcmp(r->local_hit, local, HIP_HIT_LEN) &&
-		    !memcmp(r->peer_hit, peer, HIP_HIT_LEN))
-			return r;
-	}
-	return NULL;
-}
 
 /*
  * The kernel carries ESP without telling hipd, so poll the packet
@@ -345,6 +447,45 @@ void hipd_daemon_usage_poll(struct hipd_loop *loop, struct hipd_timer *t,
 					  HIPD_USAGE_POLL_SLOW_MS);
 }
 
+/*
+ * EXPIRE of one of our SAs: soft starts a rekey (RFC 7402 6.9), hard
+ * closes the association unless a rekey replaced the SA already.  The
+ * larval SAs of ACQUIREs (SPI 0) and SPI reservations that were never
+ * filled in expire too; the engine does not know those SPIs.
+ */
+static void expire_event(struct hipd_daemon *d,
+			 const struct hip_kernel_event *ev)
+{
+	uint32_t spi = ev->u.expire.spi;
+	bool hard = ev->u.expire.hard;
+	int r;
+
+	if (!HIP_KERNEL_REQID_OWNED(ev->u.expire.reqid) || spi == 0 ||
+	    ev->u.expire.reqid == HIP_KERNEL_REQID_TRIGGER ||
+	    ev->u.expire.reqid == HIP_KERNEL_REQID_PROBE)
+		return;
+	if (hard)
+		d->ctr.sa_hard_expires++;
+	else
+		d->ctr.sa_soft_expires++;
+	r = HIP_ENOENT;	/* hip_engine_sa_expired: engine support pending */
+	if (r == HIP_ENOENT) {
+		log_debug("kernel", "SA 0x%08" PRIx32 " reached its %s limit: "
+			  "no association uses it (replaced or never "
+			  "filled in)", spi, hard ? "hard" : "soft");
+	} else if (r < 0) {
+		log_warnx("kernel", "SA 0x%08" PRIx32 " reached its %s "
+			  "limit: %s", spi, hard ? "hard" : "soft",
+			  hip_strerror(r));
+	} else {
+		log_info("kernel", "SA 0x%08" PRIx32 " reached its %s limit: "
+			 "%s", spi, hard ? "hard" : "soft", hard ?
+			 "association closed unless already rekeyed" :
+			 "rekey started");
+	}
+	hipd_daemon_drain(d);
+}
+
 static void kernel_event(const struct hip_kernel_event *ev, void *arg)
 {
 	struct hipd_daemon *d = arg;
@@ -375,9 +516,7 @@ static void kernel_event(const struct hip_kernel_event *ev, void *arg)
 		hipd_daemon_drain(d);
 		break;
 	case HIP_KEV_EXPIRE:
-		log_info("kernel", "SA 0x%08" PRIx32 " reached its %s limit "
-			 "(rekeying is not implemented yet)",
-			 ev->u.expire.spi, ev->u.expire.hard ? "hard" : "soft");
+		expire_event(d, ev);
 		break;
 	case HIP_KEV_MIGRATE:
 		log_debug("kernel", "MIGRATE event ignored");
