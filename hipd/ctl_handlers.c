@@ -78,6 +78,33 @@ static int put_counter(struct hip_ctl_msg *m, const char *name, uint64_t v)
 	return r;
 }
 
+/* UPDATE, rekeying and mobility (engine and daemon_*.c counters). */
+static int put_mobility_counters(struct hip_ctl_msg *m,
+				 const struct hipd_daemon *d,
+				 const struct hip_engine_stats *st)
+{
+	const struct {
+		const char *name;
+		uint64_t v;
+	} c[] = {
+		{ "updates-sent", st->updates_sent },
+		{ "rekeys-completed", st->rekeys_completed },
+		{ "locator-moves", st->locator_moves },
+		{ "sa-soft-expires", d->ctr.sa_soft_expires },
+		{ "sa-hard-expires", d->ctr.sa_hard_expires },
+		{ "sa-pairs-rekeyed", d->ctr.rekeys_installed },
+		{ "sa-pairs-deleted", d->ctr.sa_deleted },
+		{ "locator-sets", d->ctr.locator_changes },
+		{ "sa-migrations", d->ctr.migrations },
+		{ "sa-migrate-fallbacks", d->ctr.migrate_fallbacks },
+	};
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < sizeof(c) / sizeof(c[0]); i++)
+		r = put_counter(m, c[i].name, c[i].v);
+	return r;
+}
+
 static int h_status(struct hipd_ctl_call *call, void *arg)
 {
 	struct hipd_daemon *d = arg;
@@ -141,6 +168,8 @@ static int h_status(struct hipd_ctl_call *call, void *arg)
 	if (r == 0)
 		r = put_counter(m, "control-clients",
 				hipd_ctl_nclients(d->ctl));
+	if (r == 0)
+		r = put_mobility_counters(m, d, &st);
 	if (r == 0)
 		r = hip_ctl_nest_end(m);
 	return r;
