@@ -37,6 +37,20 @@ void hipd_config_defaults(struct hipd_config *cfg)
 	cfg->rekey_new_dh = true;
 	cfg->locator_debounce_ms = 200;
 	cfg->msrd_persist = true;
+	strcpy(cfg->hosts_file, HIPD_DEFAULT_HOSTS_FILE);
+}
+
+void hipd_config_reload_base(const struct hipd_config *running,
+			     struct hipd_config *base)
+{
+	hipd_config_defaults(base);
+	/* set at start only (command line or file): kept as running, so a
+	 * reload does not report a change the file did not make */
+	strcpy(base->kernel, running->kernel);
+	base->no_data_plane = running->no_data_plane;
+	strcpy(base->state_dir, running->state_dir);
+	strcpy(base->run_dir, running->run_dir);
+	base->foreground = running->foreground;
 }
 
 /* A POSIX portable group name, or "none". */
@@ -211,20 +225,61 @@ static int parse_prefix(const char *v, struct in6_addr *a, uint8_t *plen)
 	return 0;
 }
 
+static int prefix_match(const struct in6_addr *pfx, unsigned plen,
+			const struct in6_addr *addr)
+{
+	unsigned full = plen / 8, rest = plen % 8;
+	const uint8_t *x = pfx->s6_addr, *y = addr->s6_addr;
+
+	if (memcmp(x, y, full))
+		return 0;
+	if (rest && ((x[full] ^ y[full]) & (0xff << (8 - rest)) & 0xff))
+		return 0;
+	return 1;
+}
+
 int hipd_config_ignored(const struct hipd_config *cfg,
 			const struct in6_addr *addr)
 {
-	for (size_t i = 0; i < cfg->n_ignore; i++) {
-		unsigned p = cfg->ignore_plen[i], full = p / 8, rest = p % 8;
-		const uint8_t *x = cfg->ignore[i].s6_addr, *y = addr->s6_addr;
+	bool allowed = cfg->n_allow == 0;
 
-		if (memcmp(x, y, full))
+	for (size_t i = 0; i < cfg->n_ignore; i++)
+		if (prefix_match(&cfg->ignore[i], cfg->ignore_plen[i], addr))
+			return 1;
+	for (size_t i = 0; i < cfg->n_allow && !allowed; i++)
+		allowed = prefix_match(&cfg->allow[i], cfg->allow_plen[i],
+				       addr);
+	return !allowed;
+}
+
+/* Repeatable keys: the first occurrence in a file replaces what the
+ * list held before (defaults, or the previous file at a reload). */
+static const char *const list_keys[] = {
+	"ignore-locator", "locator", "identity",
+};
+
+static bool list_key_first(unsigned *seen, const char *key)
+{
+	for (unsigned i = 0; i < sizeof(list_keys) / sizeof(list_keys[0]);
+	     i++) {
+		if (strcmp(key, list_keys[i]))
 			continue;
-		if (rest && ((x[full] ^ y[full]) & (0xff << (8 - rest)) & 0xff))
-			continue;
-		return 1;
+		if (*seen & (1u << i))
+			return false;
+		*seen |= 1u << i;
+		return true;
 	}
-	return 0;
+	return false;
+}
+
+static void config_list_clear(struct hipd_config *c, const char *key)
+{
+	if (!strcmp(key, "ignore-locator"))
+		c->n_ignore = 0;
+	else if (!strcmp(key, "locator"))
+		c->n_allow = 0;
+	else if (!strcmp(key, "identity"))
+		c->n_identity_files = 0;
 }
 
 static char *trim(char *s)
@@ -240,9 +295,45 @@ static char *trim(char *s)
 	return s;
 }
 
-/* One "key = value"; NULL or why it is wrong. */
+/* A preference list key into an array of n_max entries of width w. */
+static const char *set_list(enum hipd_config_list kind, const char *val,
+			    size_t n_max, void *arr, size_t w, size_t *count,
+			    char *why, size_t whycap)
+{
+	unsigned ids[HIPD_CONFIG_LIST_CAP];
+	char bad[40], names[256];
+	size_t n;
+	int r;
+
+	r = hipd_config_list_parse(kind, val, ids, n_max, &n, bad,
+				   sizeof(bad));
+	if (r < 0) {
+		hipd_config_value_names(kind, names, sizeof(names));
+		if (r == HIP_EEXIST)
+			snprintf(why, whycap, "'%s' listed twice", bad);
+		else if (r == HIP_ENOSPC)
+			snprintf(why, whycap, "more than %zu entries", n_max);
+		else if (r == HIP_EUNSUPPORTED)
+			snprintf(why, whycap, "'%s' is not supported by this "
+				 "build (supported: %s)", bad, names);
+		else
+			snprintf(why, whycap, "unknown entry '%s' (known: %s)",
+				 bad, names);
+		return why;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (w == sizeof(uint8_t))
+			((uint8_t *)arr)[i] = (uint8_t)ids[i];
+		else
+			((uint16_t *)arr)[i] = (uint16_t)ids[i];
+	}
+	*count = n;
+	return NULL;
+}
+
+/* One "key = value"; NULL or why it is wrong (possibly in why[]). */
 static const char *config_set(struct hipd_config *c, const char *key,
-			      const char *val)
+			      const char *val, char *why, size_t whycap)
 {
 	unsigned long n;
 	unsigned bits;
@@ -306,6 +397,46 @@ static const char *config_set(struct hipd_config *c, const char *key,
 				 &c->ignore_plen[c->n_ignore]) < 0)
 			return "expected ADDRESS or ADDRESS/PREFIXLEN";
 		c->n_ignore++;
+	} else if (!strcmp(key, "locator")) {
+		if (c->n_allow == HIPD_MAX_IGNORE)
+			return "too many locator lines";
+		if (parse_prefix(val, &c->allow[c->n_allow],
+				 &c->allow_plen[c->n_allow]) < 0)
+			return "expected ADDRESS or ADDRESS/PREFIXLEN";
+		c->n_allow++;
+	} else if (!strcmp(key, "identity")) {
+		if (c->n_identity_files == HIPD_MAX_IDENTITY_FILES)
+			return "too many identity lines";
+		if (parse_path(val, c->identity_files[c->n_identity_files],
+			       sizeof(c->identity_files[0])) < 0)
+			return "expected the absolute path of a key file";
+		for (size_t i = 0; i < c->n_identity_files; i++)
+			if (!strcmp(c->identity_files[i], val))
+				return "file listed twice";
+		c->n_identity_files++;
+	} else if (!strcmp(key, "dh-groups")) {
+		return set_list(HIPD_LIST_DH, val, HIP_ENGINE_MAX_DH,
+				c->dh_groups, sizeof(c->dh_groups[0]),
+				&c->n_dh_groups, why, whycap);
+	} else if (!strcmp(key, "hit-suites")) {
+		return set_list(HIPD_LIST_HIT_SUITE, val, HIPD_LIST_MAX,
+				c->hit_suites, sizeof(c->hit_suites[0]),
+				&c->n_hit_suites, why, whycap);
+	} else if (!strcmp(key, "esp-transforms")) {
+		return set_list(HIPD_LIST_ESP, val, HIP_ENGINE_MAX_ESP,
+				c->esp_transforms, sizeof(c->esp_transforms[0]),
+				&c->n_esp_transforms, why, whycap);
+	} else if (!strcmp(key, "hosts-file")) {
+		if (!strcmp(val, "none"))
+			c->hosts_file[0] = '\0';
+		else if (parse_path(val, c->hosts_file,
+				    sizeof(c->hosts_file)) < 0)
+			return "expected an absolute path or none";
+		c->hosts_file_set = true;
+	} else if (!strcmp(key, "user")) {
+		if (!valid_group_name(val) || !strcmp(val, "none"))
+			return "expected a user name";
+		strcpy(c->user, val);
 	} else if (!strcmp(key, "default-hi-type")) {
 		if (hip_key_type_parse(val, &c->default_hi_type, &bits) < 0 ||
 		    bits != 0)
@@ -338,6 +469,7 @@ int hipd_config_load(const char *path, struct hipd_config *cfg, char *err,
 	struct hipd_config c = *cfg;
 	char line[1024];
 	struct config_lines lines = { 0 };
+	unsigned seen = 0;
 	unsigned lineno = 0;
 	FILE *f;
 
@@ -348,6 +480,7 @@ int hipd_config_load(const char *path, struct hipd_config *cfg, char *err,
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *eq, *key, *val, *p = line;
+		char whybuf[384];
 		const char *why;
 
 		lineno++;
@@ -368,7 +501,10 @@ int hipd_config_load(const char *path, struct hipd_config *cfg, char *err,
 		*eq = '\0';
 		key = trim(p);
 		val = trim(eq + 1);
-		why = *val ? config_set(&c, key, val) : "empty value";
+		if (list_key_first(&seen, key))
+			config_list_clear(&c, key);
+		why = *val ? config_set(&c, key, val, whybuf, sizeof(whybuf))
+			   : "empty value";
 		if (why != NULL) {
 			snprintf(err, errcap, "%s:%u: %s: %s", path, lineno,
 				 key, why);

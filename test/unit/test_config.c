@@ -4,6 +4,7 @@
  * peers file, user): good values land in struct hipd_config, bad ones
  * are refused with FILE:LINE and leave the configuration unchanged.
  */
+#include <arpa/inet.h>
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "hip/error.h"
+#include "hip/proto.h"
 #include "hipd/config.h"
 #include "hipd/daemon.h"
 
@@ -116,6 +118,131 @@ START_TEST(test_lifetimes_rekey_mobility_msrd)
 }
 END_TEST
 
+START_TEST(test_lists)
+{
+	struct hipd_config c;
+
+	hipd_config_defaults(&c);
+	ck_assert_uint_eq(c.n_dh_groups, 0);	/* engine defaults */
+	load_ok("dh-groups = p384, p256 ,modp3072\n"
+		"hit-suites = eddsa-cshake,ecdsa-sha384\n"
+		"esp-transforms = aes128-cbc-sha256, aes-gcm-16\n", &c);
+	ck_assert_uint_eq(c.n_dh_groups, 3);
+	ck_assert_uint_eq(c.dh_groups[0], HIP_DH_NIST_P384);
+	ck_assert_uint_eq(c.dh_groups[1], HIP_DH_NIST_P256);
+	ck_assert_uint_eq(c.dh_groups[2], HIP_DH_MODP_3072);
+	ck_assert_uint_eq(c.n_hit_suites, 2);
+	ck_assert_uint_eq(c.hit_suites[0], HIP_HIT_SUITE_EDDSA_CSHAKE);
+	ck_assert_uint_eq(c.hit_suites[1], HIP_HIT_SUITE_ECDSA_SHA384);
+	ck_assert_uint_eq(c.n_esp_transforms, 2);
+	ck_assert_uint_eq(c.esp_transforms[0], HIP_ESP_AES128_CBC_SHA256);
+	ck_assert_uint_eq(c.esp_transforms[1], HIP_ESP_AES_GCM_16);
+	/* a later line replaces the list */
+	load_ok("dh-groups = p384\ndh-groups = p256\n", &c);
+	ck_assert_uint_eq(c.n_dh_groups, 1);
+	ck_assert_uint_eq(c.dh_groups[0], HIP_DH_NIST_P256);
+}
+END_TEST
+
+START_TEST(test_value_names)
+{
+	static const enum hipd_config_list kinds[] = {
+		HIPD_LIST_DH, HIPD_LIST_HIT_SUITE, HIPD_LIST_ESP,
+	};
+	char names[256], *save = NULL, *tok;
+
+	/* every name offered in messages parses back to its id */
+	for (size_t k = 0; k < 3; k++) {
+		size_t n = 0;
+
+		ck_assert_uint_gt(hipd_config_value_names(kinds[k], names,
+							  sizeof(names)), 0);
+		for (tok = strtok_r(names, ", ", &save); tok != NULL;
+		     tok = strtok_r(NULL, ", ", &save), n++) {
+			unsigned id;
+
+			ck_assert_int_eq(hipd_config_value_parse(kinds[k], tok,
+								 &id), 0);
+			ck_assert_str_eq(hipd_config_value_name(kinds[k], id),
+					 tok);
+		}
+		ck_assert_uint_ge(n, 2);
+		save = NULL;
+	}
+	ck_assert_int_eq(hipd_config_value_parse(HIPD_LIST_DH, "P256",
+						 &(unsigned){ 0 }),
+			 HIP_EINVAL);
+	/* a short buffer is cut between names, never inside one */
+	ck_assert_uint_eq(hipd_config_value_names(HIPD_LIST_ESP, names, 14),
+			  10);
+	ck_assert_str_eq(names, "aes-gcm-16");
+	ck_assert_uint_eq(hipd_config_value_names(HIPD_LIST_ESP, names, 12),
+			  0);
+	ck_assert_str_eq(names, "");
+}
+END_TEST
+
+START_TEST(test_locators_identities_hosts_user)
+{
+	struct hipd_config c;
+	struct in6_addr a;
+
+	hipd_config_defaults(&c);
+	ck_assert_str_eq(c.hosts_file, HIPD_DEFAULT_HOSTS_FILE);
+	ck_assert(!c.hosts_file_set);
+	load_ok("locator = 2001:db8:1::/48\nlocator = 192.0.2.0/24\n"
+		"ignore-locator = 2001:db8:1:5::/64\n"
+		"identity = /etc/hip/a.pem\nidentity = /etc/hip/b.pem\n"
+		"hosts-file = /etc/hip/peers\nuser = hipd\n", &c);
+	ck_assert_uint_eq(c.n_allow, 2);
+	inet_pton(AF_INET6, "2001:db8:1:4::1", &a);
+	ck_assert_int_eq(hipd_config_ignored(&c, &a), 0);
+	inet_pton(AF_INET6, "2001:db8:1:5::1", &a);	/* ignore wins */
+	ck_assert_int_eq(hipd_config_ignored(&c, &a), 1);
+	inet_pton(AF_INET6, "2001:db8:2::1", &a);	/* not allowed */
+	ck_assert_int_eq(hipd_config_ignored(&c, &a), 1);
+	inet_pton(AF_INET6, "::ffff:192.0.2.7", &a);
+	ck_assert_int_eq(hipd_config_ignored(&c, &a), 0);
+	inet_pton(AF_INET6, "::ffff:192.0.3.7", &a);
+	ck_assert_int_eq(hipd_config_ignored(&c, &a), 1);
+	ck_assert_uint_eq(c.n_identity_files, 2);
+	ck_assert_str_eq(c.identity_files[0], "/etc/hip/a.pem");
+	ck_assert_str_eq(c.identity_files[1], "/etc/hip/b.pem");
+	ck_assert_str_eq(c.hosts_file, "/etc/hip/peers");
+	ck_assert(c.hosts_file_set);
+	ck_assert_str_eq(c.user, "hipd");
+
+	load_ok("hosts-file = none\n", &c);
+	ck_assert_str_eq(c.hosts_file, "");
+	ck_assert(c.hosts_file_set);
+	/* no locator line: every address may be used */
+	inet_pton(AF_INET6, "2001:db8:2::1", &a);
+	ck_assert_int_eq(hipd_config_ignored(&c, &a), 0);
+}
+END_TEST
+
+START_TEST(test_reload_base)
+{
+	struct hipd_config run, base;
+	char path[128], err[HIPD_ERR_MAX];
+
+	/* the running configuration had lists and -c/--state-dir values;
+	 * a file without them yields the defaults again */
+	load_ok("ignore-locator = 10.0.0.0/8\nidentity = /k.pem\n"
+		"log-level = debug\nkernel = pfkey\n", &run);
+	strcpy(run.state_dir, "/tmp/elsewhere");
+	hipd_config_reload_base(&run, &base);
+	write_text("reload.conf", "msl = 7\n", path, sizeof(path));
+	ck_assert_int_eq(hipd_config_load(path, &base, err, sizeof(err)), 0);
+	ck_assert_uint_eq(base.n_ignore, 0);
+	ck_assert_uint_eq(base.n_identity_files, 0);
+	ck_assert_int_eq(base.log_level, HIPD_LOG_INFO);
+	ck_assert_uint_eq(base.msl_s, 7);
+	ck_assert_str_eq(base.kernel, "pfkey");
+	ck_assert_str_eq(base.state_dir, "/tmp/elsewhere");
+}
+END_TEST
+
 static const struct {
 	const char *text;
 	const char *want;	/* in the message after "FILE:" */
@@ -139,6 +266,29 @@ static const struct {
 	{ "msrd-persist = 2\n", "1: msrd-persist" },
 	{ "msrd-file = relative/path\n", "1: msrd-file" },
 	{ "msrd-file = /a\001b\n", "1: msrd-file" },
+	{ "dh-groups = p256,\n", "1: dh-groups: unknown entry '(empty entry)'" },
+	{ "dh-groups = p256, ffdhe2048\n",
+	  "1: dh-groups: unknown entry 'ffdhe2048' (known: p256" },
+	{ "dh-groups = p256,p384,p256\n", "1: dh-groups: 'p256' listed twice" },
+	{ "dh-groups = p256,p384,p521,modp3072,modp2048,modp1536,secp160r1,"
+	  "p256\n", "1: dh-groups" },
+	{ "hit-suites = sha1\n", "1: hit-suites: unknown entry 'sha1'" },
+	{ "esp-transforms = aes-gcm-16,aes-gcm-8,aes-ccm-16,aes-ccm-8,"
+	  "aes-gmac,aes128-cbc-sha256,aes256-cbc-sha256\n",
+	  "1: esp-transforms: more than 6 entries" },
+	{ "esp-transforms = 3des\n", "1: esp-transforms: unknown entry" },
+	{ "locator = 2001:db8::/129\n", "1: locator" },
+	{ "locator = eth0\n", "1: locator" },
+	{ "identity = hi.pem\n", "1: identity: expected the absolute path" },
+	{ "identity = /a.pem\nidentity = /a.pem\n",
+	  "2: identity: file listed twice" },
+	{ "identity = /1\nidentity = /2\nidentity = /3\nidentity = /4\n"
+	  "identity = /5\nidentity = /6\nidentity = /7\nidentity = /8\n"
+	  "identity = /9\n", "9: identity: too many identity lines" },
+	{ "hosts-file = hosts\n", "1: hosts-file" },
+	{ "user = root;x\n", "1: user: expected a user name" },
+	{ "user = none\n", "1: user" },
+	{ "log-level = debug\nfrobnicate = 1\n", "2: frobnicate: unknown key" },
 };
 
 START_TEST(test_bad)
@@ -170,6 +320,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_kernel_names);
 	tcase_add_test(tc, test_lifetimes_rekey_mobility_msrd);
+	tcase_add_test(tc, test_lists);
+	tcase_add_test(tc, test_value_names);
+	tcase_add_test(tc, test_locators_identities_hosts_user);
+	tcase_add_test(tc, test_reload_base);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));
 	suite_add_tcase(s, tc);
 	return s;
