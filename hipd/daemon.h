@@ -72,6 +72,9 @@ struct hipd_config {
 	size_t n_ignore;		/* locators never used */
 	struct in6_addr ignore[HIPD_MAX_IGNORE];
 	uint8_t ignore_plen[HIPD_MAX_IGNORE];
+	size_t n_allow;			/* locator = ...: only these are */
+	struct in6_addr allow[HIPD_MAX_IGNORE];	/* used (0: all) */
+	uint8_t allow_plen[HIPD_MAX_IGNORE];
 
 	/* ESP SA lifetimes (0 = no limit) and rekeying (RFC 7402 6.9):
 	 * a soft expiry starts an UPDATE rekey, with a new DH when
@@ -100,9 +103,11 @@ struct hipd_config {
 	char identity_files[HIPD_MAX_IDENTITY_FILES][PATH_MAX];
 	size_t n_identity_files;
 
-	/* Peers file (hip-hosts(5)), read at start and on reload; "" =
-	 * none. */
+	/* Peers file (hip-hosts(5)), read at start and on reload.
+	 * hosts_file_set: configured explicitly (a missing file is then an
+	 * error; the default may be missing); "" = none. */
 	char hosts_file[PATH_MAX];
+	bool hosts_file_set;
 
 	/* Unprivileged user to run as after start-up; "" = stay root
 	 * (with only CAP_NET_ADMIN and CAP_NET_RAW). */
