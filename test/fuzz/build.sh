@@ -39,6 +39,15 @@ for target in "$here"/fuzz_*.c; do
 	echo "  FUZZ-CC  $name"
 	# shellcheck disable=SC2086
 	$CC $cflags $incs -c "$target" -o "$out/obj/$name.o"
+	# A "fuzz-sources: FILE..." line in the target names sources
+	# outside libhipcore (paths from the top of the tree) it needs.
+	extra=""
+	for src in $(sed -n 's/^.*fuzz-sources: *//p' "$target"); do
+		obj=$out/obj/$name-$(basename "$src" .c).o
+		# shellcheck disable=SC2086
+		$CC $cflags $incs -c "$top/$src" -o "$obj"
+		extra="$extra $obj"
+	done
 	# shellcheck disable=SC2086
-	$CC $ldflags "$out/obj/$name.o" $objs -lcrypto -o "$out/$name"
+	$CC $ldflags "$out/obj/$name.o" $extra $objs -lcrypto -o "$out/$name"
 done
