@@ -115,8 +115,14 @@ enum hip_ctl_cmd {
 	HIP_CTL_CMD_CONNECT = 0x0040,	/* (w) start a base exchange */
 	HIP_CTL_CMD_CLOSE = 0x0041,	/* (w) close an association */
 
-	/* Reserved for the MSRD interface (see msrd.md). */
+	/* Reserved for the MSRD interface (see msrd.md, hip/msrd.h);
+	 * served on the MSRD socket, where SUBSCRIBE is "watch". */
 	HIP_CTL_CMD_MSRD_FIRST = 0x0100,
+	HIP_CTL_CMD_MSRD_PUT = 0x0100,	/* (w) MSRD_RECORD */
+	HIP_CTL_CMD_MSRD_GET = 0x0101,	/* (r) MSRD_MPI */
+	HIP_CTL_CMD_MSRD_DEL = 0x0102,	/* (w) MSRD_MPI */
+	HIP_CTL_CMD_MSRD_LIST = 0x0103,	/* (r) LIST of MSRD_RECORD */
+	HIP_CTL_CMD_MSRD_BIND = 0x0104,	/* (w) MSRD_MPI, MSRD_BIND... */
 	HIP_CTL_CMD_MSRD_LAST = 0x01ff,
 
 	/* Reserved for local experiments; never in a release. */
@@ -129,6 +135,8 @@ enum hip_ctl_event {
 	HIP_CTL_EV_HA_STATE = 0x0001,	/* an association changed state */
 	HIP_CTL_EV_LOCATOR = 0x0002,	/* a local or peer locator changed */
 	HIP_CTL_EV_MSRD_FIRST = 0x0100,
+	HIP_CTL_EV_MSRD_CHANGE = 0x0100,	/* MSRD_OP, MSRD_RECORD */
+	HIP_CTL_EV_MSRD_ACQUIRE = 0x0101,	/* MSRD_MPI, MSRD_PFKEY */
 	HIP_CTL_EV_MSRD_LAST = 0x01ff,
 };
 
@@ -164,8 +172,26 @@ enum hip_ctl_attr_type {
 	HIP_CTL_A_PID = 28,		/* u32 */
 	HIP_CTL_A_UID = 29,		/* u32 */
 
+	/* 0x0100-0x01ff: the MSRD (hip/msrd.h); owner is UID, peer
+	 * PEER_LOCATOR, a care-of address LOCATOR. */
+	HIP_CTL_A_MSRD_MPI = 0x0100,		/* u64 */
+	HIP_CTL_A_MSRD_SEQ = 0x0101,		/* u32 */
+	HIP_CTL_A_MSRD_EXPIRES = 0x0102,	/* u64: epoch seconds */
+	HIP_CTL_A_MSRD_LIFETIME = 0x0103,	/* u32: seconds */
+	HIP_CTL_A_MSRD_HOME = 0x0104,		/* in6: home address */
+	HIP_CTL_A_MSRD_PREF = 0x0105,		/* u8 */
+	HIP_CTL_A_MSRD_POLICY = 0x0106,		/* u32: policy index */
+	HIP_CTL_A_MSRD_REQID = 0x0107,		/* u32 */
+	HIP_CTL_A_MSRD_OP = 0x0108,		/* u8: enum hip_msrd_event_type */
+	HIP_CTL_A_MSRD_PFKEY = 0x0109,		/* bytes: PF_KEY message */
+
 	HIP_CTL_A_LIST = HIP_CTL_NESTED | 1,	/* nest: table of ITEMs */
 	HIP_CTL_A_ITEM = HIP_CTL_NESTED | 2,	/* nest: one row */
+	HIP_CTL_A_MSRD_RECORD = HIP_CTL_NESTED | 0x0100, /* nest: record */
+	HIP_CTL_A_MSRD_COA = HIP_CTL_NESTED | 0x0101,	/* LOCATOR, PREF */
+	HIP_CTL_A_MSRD_BIND = HIP_CTL_NESTED | 0x0102,	/* FLAGS, LOCAL_HIT,
+							 * PEER_HIT, POLICY,
+							 * REQID */
 };
 
 /* Parsed message header, in host order. */
