@@ -308,6 +308,54 @@ int hip_addrs_read_events(struct hip_addrs *a, unsigned max,
 	return c.count;
 }
 
+/* --- link state --- */
+
+struct addrs_link_ctx {
+	unsigned ifindex;
+	unsigned flags;
+	int found;
+};
+
+static int addrs_link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct addrs_link_ctx *c = data;
+	struct ifinfomsg ifi;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(ifi)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	memcpy(&ifi, mnl_nlmsg_get_payload(nlh), sizeof(ifi));
+	if (ifi.ifi_index <= 0 || (unsigned)ifi.ifi_index != c->ifindex)
+		return MNL_CB_OK;
+	c->flags = ifi.ifi_flags;
+	c->found = 1;
+	return MNL_CB_OK;
+}
+
+int hip_addrs_link_up(struct hip_addrs *a, unsigned ifindex)
+{
+	struct addrs_link_ctx c = { .ifindex = ifindex };
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (a == NULL || ifindex == 0 || ifindex > INT32_MAX)
+		return HIP_EINVAL;
+	nlh = hip_rtnl_start(a->req, sizeof(a->req), RTM_GETLINK, 0,
+			     (void **)&ifi, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = (int)ifindex;
+	err = hip_rtnl_talk(&a->rtnl, nlh, addrs_link_cb, &c);
+	if (err < 0)
+		return err;
+	if (!c.found)
+		return HIP_ENOENT;
+	return (c.flags & (IFF_UP | IFF_RUNNING)) == (IFF_UP | IFF_RUNNING);
+}
+
 /* --- route source --- */
 
 struct addrs_route_ctx {

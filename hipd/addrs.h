@@ -87,6 +87,12 @@ int hip_addrs_route_src(struct hip_addrs *a, const struct in6_addr *dst,
 int hip_addrs_usable(const struct in6_addr *addr, uint32_t ifa_flags,
 		     uint8_t scope);
 
+/* Whether interface ifindex is up and running (IFF_UP and IFF_RUNNING):
+ * 1 or 0; HIP_ENOENT when there is no such interface, other HIP_E*.
+ * Locators on a link that is down are not usable for mobility even
+ * when the kernel keeps them (IPv4 addresses stay on a downed link). */
+int hip_addrs_link_up(struct hip_addrs *a, unsigned ifindex);
+
 /* Last kernel explanation of a refused request, or "". */
 const char *hip_addrs_errmsg(const struct hip_addrs *a);
 
