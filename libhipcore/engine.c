@@ -52,6 +52,10 @@ void hip_engine_config_defaults(struct hip_engine_config *cfg)
 	cfg->notify_per_sec = 10;
 	cfg->max_assocs = 1024;
 	cfg->r1_per_sec = 200;
+	cfg->rekey_new_dh = false;
+	cfg->rekey_old_sa_ms = 10000;
+	cfg->locator_lifetime_s = 600;
+	cfg->locator_verify_ms = 10000;
 }
 
 static const char *const state_names[] = {
@@ -457,6 +461,9 @@ int hip_engine_recv(struct hip_engine *e, uint64_t now_ms,
 	case HIP_CLOSE:
 		r = engine_handle_close(e, now_ms, p, (size_t)local, src, dst);
 		break;
+	case HIP_UPDATE:
+		r = engine_handle_update(e, now_ms, p, (size_t)local, src, dst);
+		break;
 	case HIP_CLOSE_ACK:
 		r = engine_handle_close_ack(e, now_ms, p, (size_t)local, src,
 					    dst);
@@ -577,6 +584,12 @@ static uint64_t assoc_deadline(const struct hip_engine *e,
 
 		if (idle < d)
 			d = idle;
+	}
+	if (a->state == HIP_STATE_ESTABLISHED) {
+		uint64_t u = engine_update_deadline(e, a);
+
+		if (u < d)
+			d = u;
 	}
 	return d;
 }

@@ -68,6 +68,10 @@ int engine_close_start(struct hip_engine *e, uint64_t now,
 	a->last_len = len;
 	memcpy(a->echo, echo, sizeof(echo));
 	engine_sa_delete(e, a);
+	/* No UPDATE goes out any more; the HIP keys stay for CLOSE_ACK. */
+	free(a->upd);
+	a->upd = NULL;
+	engine_rekey_abandon(e, a, "closing");
 	a->retries = 0;
 	a->rto_ms = e->cfg.rexmit_initial_ms;
 	engine_timer_arm(a, now);
@@ -130,6 +134,9 @@ int engine_handle_close(struct hip_engine *e, uint64_t now,
 	if (r)
 		return engine_drop(e, HIP_DROP_RESOURCES, r, "CLOSE_ACK");
 	engine_sa_delete(e, a);
+	free(a->upd);
+	a->upd = NULL;
+	engine_rekey_abandon(e, a, "closed by the peer");
 	if (a->state != HIP_STATE_CLOSED) {
 		a->deadline = now + e->cfg.msl_ms;
 		engine_set_state(e, a, HIP_STATE_CLOSED);

@@ -387,6 +387,10 @@ int engine_handle_r1(struct hip_engine *e, uint64_t now,
 		goto drop;
 	}
 	*n = *a;
+	/* Fresh keys on the copy; a keeps its own until n replaces it. */
+	n->km = NULL;
+	n->upd = NULL;
+	n->rk = NULL;
 	r = r1_process(e, n, p, in, src, dst, &why, &notify);
 	if (r)
 		goto drop;
@@ -405,6 +409,7 @@ int engine_handle_r1(struct hip_engine *e, uint64_t now,
 	n->rto_ms = e->cfg.rexmit_initial_ms;
 	engine_timer_arm(n, now);
 	n->state = a->state;
+	engine_update_clear(a);
 	*a = *n;
 	hip_wipe(n, sizeof(*n));
 	free(n);
@@ -417,6 +422,7 @@ drop:
 			      src, notify, NULL, 0);
 	hip_identity_free(peer_id);
 	if (n != NULL) {
+		hip_keymat_free(n->km);
 		hip_wipe(n, sizeof(*n));
 		free(n);
 	}

@@ -12,6 +12,7 @@
 #include "hip/engine.h"
 #include "hip/keymat.h"
 #include "hip/param.h"
+#include "hip/params.h"
 
 #define ENGINE_NO_DEADLINE	UINT64_MAX
 #define ENGINE_SECRET_LEN	32
@@ -19,6 +20,54 @@
 /* Free queue slots a packet or a timer needs: a few SENDs, an
  * SA_INSTALL or SA_DELETE, a state change and log lines. */
 #define ENGINE_QUEUE_MARGIN	8
+/* Peer locators an association tracks (RFC 8046 5.4 address states),
+ * and our own locators per association (pinned) or per host. */
+#define ENGINE_PEER_LOCS	4
+#define ENGINE_LOCAL_LOCS	4
+
+/* An UPDATE of ours that carries a SEQ and awaits its ACK (RFC 7401
+ * 6.11): the one retransmission buffer of an association, allocated
+ * only while something is outstanding. */
+struct engine_upd_pending {
+	uint64_t at;		/* next retransmission */
+	unsigned retries;
+	uint32_t rto_ms;
+	struct in6_addr src, dst;
+	size_t len;
+	uint8_t pkt[HIP_MAX_PACKET];
+};
+
+/* A rekey under way (RFC 7402 6.9, 6.10), allocated while it lasts. */
+struct engine_rekey {
+	uint32_t new_spi_in;	/* from env alloc_spi */
+	uint16_t index;		/* our KEYMAT index proposal */
+	struct hip_dh *dh;	/* our new DH key pair, or NULL */
+	uint32_t first_id;	/* first UPDATE that carried our ESP_INFO */
+	bool acked;		/* ... and the peer acknowledged it */
+	bool have_peer;		/* the peer's ESP_INFO arrived */
+	uint32_t peer_spi;
+	uint16_t peer_index;
+	bool peer_dh;
+	struct hip_keymat *new_km;	/* from the two new DH values */
+	uint64_t give_up_at;
+};
+
+/* Address states of a peer locator (RFC 8046 5.4). */
+enum engine_loc_state {
+	ENGINE_LOC_UNUSED = 0,
+	ENGINE_LOC_UNVERIFIED,
+	ENGINE_LOC_ACTIVE,
+	ENGINE_LOC_DEPRECATED,
+};
+
+struct engine_peer_loc {
+	struct in6_addr addr;
+	uint8_t state;		/* enum engine_loc_state */
+	bool preferred;		/* P bit of the last LOCATOR_SET */
+	uint8_t nonce[ENGINE_ECHO_LEN];	/* of the pending echo */
+	uint32_t echo_first_id;	/* UPDATE carrying the echo; 0: none */
+	uint64_t verify_by;	/* UNVERIFIED: give up then */
+};
 
 /* One local host identity and what is derived from it once. */
 struct engine_local {
@@ -96,6 +145,34 @@ struct hip_assoc {
 
 	/* CLOSE nonce (ECHO_REQUEST_SIGNED). */
 	uint8_t echo[ENGINE_ECHO_LEN];
+
+	/* KEYMAT, kept for rekeys that draw further along it. */
+	struct hip_keymat *km;
+
+	/* UPDATE (engine_update.c): our last Update ID, the peer's last
+	 * processed one, and our unacknowledged UPDATE. */
+	uint32_t upd_out_id;
+	uint32_t upd_in_id;
+	bool upd_have_in;
+	struct engine_upd_pending *upd;
+
+	/* Rekeying (engine_rekey.c): the rekey under way, and the SA pair
+	 * the last rekey replaced, deleted at old_sa_at. */
+	struct engine_rekey *rk;
+	bool old_sa;
+	uint32_t old_spi_in, old_spi_out;
+	struct in6_addr old_local, old_peer;
+	uint64_t old_sa_at;
+	uint32_t rekeys, moves;
+
+	/* Mobility (engine_locator.c): our locators when pinned, the
+	 * announcement awaiting its ACK, the peer's locators. */
+	bool pinned;
+	size_t n_my_locs;
+	struct in6_addr my_locs[ENGINE_LOCAL_LOCS];
+	uint32_t loc_first_id;	/* UPDATE carrying LOCATOR_SET; 0: none */
+	bool loc_dirty;		/* announce again */
+	struct engine_peer_loc peer_locs[ENGINE_PEER_LOCS];
 };
 
 struct hip_engine {
@@ -121,6 +198,10 @@ struct hip_engine {
 	unsigned r1_in_window;
 
 	struct hip_engine_stats stats;
+
+	/* The host's usable locators (hip_engine_set_locators). */
+	size_t n_locs;
+	struct in6_addr locs[ENGINE_LOCAL_LOCS];
 };
 
 /* engine.c: queue, logs; engine_table.c: associations, peers. */
@@ -197,6 +278,7 @@ int engine_handle_i2(struct hip_engine *e, uint64_t now,
 int engine_derive_keys(struct hip_assoc *a, const uint8_t *kij,
 		       size_t kij_len);
 int engine_sa_install(struct hip_engine *e, struct hip_assoc *a);
+int engine_sa_install_rekey(struct hip_engine *e, struct hip_assoc *a);
 
 /* engine_close.c */
 int engine_close_start(struct hip_engine *e, uint64_t now,
@@ -217,6 +299,83 @@ void engine_notify(struct hip_engine *e, uint64_t now, size_t local_idx,
 		   const uint8_t *data, size_t data_len);
 int engine_handle_notify(struct hip_engine *e, uint64_t now,
 			 const struct hip_packet *p, size_t local_idx);
+
+/* engine_update.c: UPDATE framework (RFC 7401 5.3.5, 6.11, 6.12). */
+
+/* A received UPDATE, parsed and checked for form before anything is
+ * verified or changed. */
+struct update_in {
+	bool have_seq;
+	uint32_t seq;
+	struct hip_ack ack;		/* count 0: none */
+	bool have_esp_info;
+	struct hip_esp_info ei;
+	bool have_dh;
+	struct hip_dh_value dh;
+	bool have_locs;
+	struct hip_locator_set locs;
+	const struct hip_param *echo_req;	/* ECHO_REQUEST_SIGNED */
+	const struct hip_param *echo_resp;	/* ECHO_RESPONSE_SIGNED */
+	/* Filled by processing: the echo to answer, where to send. */
+	struct in6_addr reply_src, reply_dst;
+};
+int engine_handle_update(struct hip_engine *e, uint64_t now,
+			 const struct hip_packet *p, size_t local_idx,
+			 const struct in6_addr *src,
+			 const struct in6_addr *dst);
+/* Send an UPDATE with a new SEQ carrying everything outstanding
+ * (rekey, locators, echo requests) and acks (may be empty). */
+int engine_update_flush(struct hip_engine *e, uint64_t now,
+			struct hip_assoc *a, const uint32_t *acks,
+			size_t n_acks, const struct hip_param *echo_req);
+uint64_t engine_update_deadline(const struct hip_engine *e,
+				const struct hip_assoc *a);
+void engine_update_timeout(struct hip_engine *e, uint64_t now,
+			   struct hip_assoc *a);
+/* Forget everything UPDATE-related (keys wiped). */
+void engine_update_clear(struct hip_assoc *a);
+uint64_t engine_rexmit_span(const struct hip_engine *e);
+
+/* engine_rekey.c: RFC 7402 6.9, 6.10. */
+int engine_rekey_start(struct hip_engine *e, uint64_t now,
+		       struct hip_assoc *a);
+void engine_rekey_free(struct engine_rekey *rk);
+int engine_rekey_put(struct hip_builder *b, const struct hip_assoc *a,
+		     bool dh_part);
+bool engine_rekey_outstanding(const struct hip_assoc *a);
+int engine_rekey_check(struct hip_engine *e, const struct hip_assoc *a,
+		       const struct update_in *in);
+int engine_rekey_recv(struct hip_engine *e, uint64_t now,
+		      struct hip_assoc *a, const struct update_in *in,
+		      bool *need_send);
+void engine_rekey_acked(struct hip_assoc *a, uint32_t id);
+int engine_rekey_progress(struct hip_engine *e, uint64_t now,
+			  struct hip_assoc *a);
+void engine_rekey_abandon(struct hip_engine *e, struct hip_assoc *a,
+			  const char *why);
+uint64_t engine_rekey_deadline(const struct hip_assoc *a);
+void engine_rekey_timeout(struct hip_engine *e, uint64_t now,
+			  struct hip_assoc *a);
+void engine_old_sa_delete(struct hip_engine *e, struct hip_assoc *a);
+
+/* engine_locator.c: RFC 8046, RFC 8047. */
+bool engine_loc_outstanding(const struct hip_assoc *a);
+int engine_loc_put(struct hip_builder *b, struct hip_engine *e,
+		   const struct hip_assoc *a, uint16_t type);
+const struct in6_addr *engine_loc_update_dst(const struct hip_assoc *a);
+int engine_loc_check(struct hip_engine *e, const struct hip_assoc *a,
+		     const struct update_in *in);
+int engine_loc_recv(struct hip_engine *e, uint64_t now,
+		    struct hip_assoc *a, const struct update_in *in,
+		    const struct in6_addr *src, const struct in6_addr *dst,
+		    bool *need_send);
+void engine_loc_acked(struct hip_engine *e, uint64_t now,
+		      struct hip_assoc *a, uint32_t id,
+		      const struct update_in *in);
+void engine_loc_given_up(struct hip_engine *e, struct hip_assoc *a);
+uint64_t engine_loc_deadline(const struct hip_assoc *a);
+void engine_loc_timeout(struct hip_engine *e, uint64_t now,
+			struct hip_assoc *a);
 
 /* engine_timer.c */
 int engine_assoc_timeout(struct hip_engine *e, uint64_t now,

@@ -29,11 +29,15 @@ int engine_derive_keys(struct hip_assoc *a, const uint8_t *kij,
 	if (r == 0)
 		r = hip_keymat_esp_keys(km, a->esp_suite, hip_keymat_offset(km),
 					a->local_hit, a->peer_hit, &ek);
-	hip_keymat_free(km);
 	if (r == 0) {
+		/* Kept: a rekey without DH draws further along it. */
+		hip_keymat_free(a->km);
+		a->km = km;
 		a->hk = hk;
 		a->ek = ek;
 		a->have_keys = true;
+	} else {
+		hip_keymat_free(km);
 	}
 	hip_wipe(&hk, sizeof(hk));
 	hip_wipe(&ek, sizeof(ek));
@@ -76,6 +80,23 @@ int engine_sa_install(struct hip_engine *e, struct hip_assoc *a)
 	memcpy(act->peer_hit, a->peer_hit, HIP_HIT_LEN);
 	fill_sa(&act->u.sa_install.in, a, false);
 	fill_sa(&act->u.sa_install.out, a, true);
+	a->sa_installed = true;
+	return HIP_OK;
+}
+
+/* The new pair of a rekey: the old pair stays (see engine_rekey.c). */
+int engine_sa_install_rekey(struct hip_engine *e, struct hip_assoc *a)
+{
+	struct hip_engine_action *act;
+
+	act = engine_push(e, HIP_ACT_SA_INSTALL);
+	if (act == NULL)
+		return HIP_ENOSPC;
+	memcpy(act->local_hit, a->local_hit, HIP_HIT_LEN);
+	memcpy(act->peer_hit, a->peer_hit, HIP_HIT_LEN);
+	fill_sa(&act->u.sa_install.in, a, false);
+	fill_sa(&act->u.sa_install.out, a, true);
+	act->u.sa_install.flags = HIP_ENGINE_SA_REKEY;
 	a->sa_installed = true;
 	return HIP_OK;
 }

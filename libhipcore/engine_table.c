@@ -68,6 +68,7 @@ void engine_assoc_clear_keys(struct hip_assoc *a)
 	hip_wipe(&a->ek, sizeof(a->ek));
 	hip_wipe(a->i, sizeof(a->i));
 	hip_wipe(a->j, sizeof(a->j));
+	engine_update_clear(a);
 	a->have_keys = false;
 }
 
@@ -126,6 +127,8 @@ void engine_sa_delete(struct hip_engine *e, struct hip_assoc *a)
 {
 	struct hip_engine_action *act;
 
+	/* The pair a rekey replaced goes first (its SAs only). */
+	engine_old_sa_delete(e, a);
 	if (!a->sa_installed)
 		return;
 	act = engine_push(e, HIP_ACT_SA_DELETE);
@@ -229,6 +232,9 @@ static void assoc_info(const struct hip_assoc *a,
 	o->created_ms = a->created_ms;
 	o->established_ms = a->established_ms;
 	o->last_used_ms = a->last_used_ms;
+	o->rekeys = a->rekeys;
+	o->moves = a->moves;
+	o->update_pending = a->upd != NULL;
 }
 
 int hip_engine_assoc_list(const struct hip_engine *e,

@@ -65,6 +65,7 @@ int engine_assoc_timeout(struct hip_engine *e, uint64_t now,
 		engine_set_state(e, a, HIP_STATE_ESTABLISHED);
 		return 0;
 	case HIP_STATE_ESTABLISHED:
+		engine_update_timeout(e, now, a);
 		if (e->cfg.idle_lifetime_ms &&
 		    now >= a->last_used_ms + e->cfg.idle_lifetime_ms) {
 			engine_log(e, LOG_INFO, "association idle: closing");

@@ -106,8 +106,12 @@ struct hip_engine_config {
 	 * DIFFIE_HELLMAN (fresh KEYMAT) when rekey_new_dh; otherwise the
 	 * new ESP keys are drawn further along the current KEYMAT.  UPDATEs
 	 * are retransmitted like I2s (rexmit_*); a rekey that gets no answer
-	 * is abandoned (the old SAs stay until their hard limit). */
+	 * is abandoned (the old SAs stay until their hard limit).  The SAs
+	 * a rekey replaced are deleted rekey_old_sa_ms after the new ones
+	 * are installed: the peer may send on the old pair until it has
+	 * switched too (RFC 7402 6.10). */
 	bool rekey_new_dh;
+	uint32_t rekey_old_sa_ms;
 
 	/* Mobility (RFC 8046): lifetime announced for our locators in
 	 * LOCATOR_SET (seconds), and how long a new peer locator may stay
@@ -122,7 +126,8 @@ struct hip_engine_config {
  * max 24, R1 rotation 60 s, R1 counter 1; retransmission 1 s doubling
  * to 16 s, 5 retries; R2-SENT 10 s; idle 15 min; MSL 120 s; E-FAILED
  * held 60 s; HOST_ID encrypted; 10 NOTIFY/s; 1024 associations; 200
- * R1/s. */
+ * R1/s; rekeys without new DH, old SAs kept 10 s; locators announced
+ * with a lifetime of 600 s, new peer locators verified within 10 s. */
 void hip_engine_config_defaults(struct hip_engine_config *cfg);
 
 /* Services the caller provides.  arg is passed back unchanged. */

@@ -37,12 +37,42 @@ void mock_config(struct hip_engine_config *cfg,
 	cfg->puzzle_k = 4;
 }
 
+static bool host_has(const struct mock_host *h, const struct in6_addr *a)
+{
+	if (memcmp(&h->addr, a, sizeof(*a)) == 0)
+		return true;
+	for (size_t k = 0; k < h->n_extra; k++)
+		if (memcmp(&h->extra[k], a, sizeof(*a)) == 0)
+			return true;
+	return false;
+}
+
 static int host_index(struct mock_net *n, const struct in6_addr *a)
 {
 	for (int i = 0; i < MOCK_HOSTS; i++)
-		if (memcmp(&n->h[i].addr, a, sizeof(*a)) == 0)
+		if (host_has(&n->h[i], a))
 			return i;
 	return -1;
+}
+
+void mock_set_addrs(struct mock_net *n, int i, const struct in6_addr *addrs,
+		    size_t count)
+{
+	struct mock_host *h = &n->h[i];
+
+	h->addr = addrs[0];
+	h->n_extra = 0;
+	for (size_t k = 1; k < count && h->n_extra < 4; k++)
+		h->extra[h->n_extra++] = addrs[k];
+}
+
+struct in6_addr mock_addr(const char *text)
+{
+	struct in6_addr a;
+
+	memset(&a, 0, sizeof(a));
+	inet_pton(AF_INET6, text, &a);
+	return a;
 }
 
 struct env_arg {
@@ -62,7 +92,7 @@ static int mock_alloc_spi(void *arg, const uint8_t *local_hit,
 	(void)local_hit;
 	(void)peer_hit;
 	(void)peer_loc;
-	if (h->fail_spi || memcmp(local_loc, &h->addr, sizeof(h->addr)))
+	if (h->fail_spi || !host_has(h, local_loc))
 		return HIP_EIO;
 	*spi = h->next_spi++;
 	if (h->n_spis < MOCK_REC_MAX)
@@ -180,6 +210,10 @@ void mock_drain(struct mock_net *n, int i)
 		case HIP_ACT_SA_DELETE:
 			if (h->n_deletes < MOCK_REC_MAX)
 				h->deletes[h->n_deletes++] = a;
+			break;
+		case HIP_ACT_SA_MIGRATE:
+			if (h->n_migrates < MOCK_REC_MAX)
+				h->migrates[h->n_migrates++] = a;
 			break;
 		case HIP_ACT_STATE_CHANGED:
 			if (h->n_states < MOCK_REC_MAX)

@@ -49,6 +49,12 @@ struct mock_host {
 	size_t n_installs;
 	struct hip_engine_action deletes[MOCK_REC_MAX];
 	size_t n_deletes;
+	struct hip_engine_action migrates[MOCK_REC_MAX];
+	size_t n_migrates;
+	/* Further addresses the host answers on (multihoming); addr is
+	 * the one it sends from. */
+	struct in6_addr extra[4];
+	size_t n_extra;
 	enum hip_engine_state states[MOCK_REC_MAX];	/* new states seen */
 	size_t n_states;
 	unsigned sent_by_type[128];
@@ -121,6 +127,14 @@ static inline int mock_pkt_type(const struct mock_pkt *p)
 
 /* Recompute the checksum after a test changed the packet. */
 void mock_fix_checksum(struct mock_pkt *p);
+
+/* Host i now has the addresses addrs[0..n) (addrs[0] is where it
+ * sends from); packets to any other address of it are lost. */
+void mock_set_addrs(struct mock_net *n, int i, const struct in6_addr *addrs,
+		    size_t count);
+
+/* An address from text ("2001:db8::7", "::ffff:192.0.2.9"). */
+struct in6_addr mock_addr(const char *text);
 
 /* Offset of the first parameter of type t in p (or 0). */
 size_t mock_find_param(const struct mock_pkt *p, uint16_t type,

@@ -90,6 +90,14 @@ static void m_type_update(struct mock_net *n, struct mock_pkt *p)
 	mock_fix_checksum(p);
 }
 
+/* A packet type the engine does not implement (20, HDRR of RFC 6537). */
+static void m_type_unknown(struct mock_net *n, struct mock_pkt *p)
+{
+	(void)n;
+	p->data[2] = 20;
+	mock_fix_checksum(p);
+}
+
 /* Insert an unknown critical parameter (3001) in type order. */
 static void m_critical(struct mock_net *n, struct mock_pkt *p)
 {
@@ -338,7 +346,9 @@ static const struct bad_case cases[] = {
 	  0, 0, 0 },
 	{ "wrong receiver HIT", DURING, HIP_I1, m_receiver,
 	  HIP_DROP_RECEIVER, 0, 0, 0 },
-	{ "UPDATE (unsupported)", DURING, HIP_I1, m_type_update,
+	{ "UPDATE before the exchange", DURING, HIP_I1, m_type_update,
+	  HIP_DROP_STATE, 0, 0, 0 },
+	{ "packet type 20 (unsupported)", DURING, HIP_I1, m_type_unknown,
 	  HIP_DROP_UNSUPPORTED, 0, 0, 0 },
 	{ "I1 unknown critical parameter", DURING, HIP_I1, m_critical,
 	  HIP_DROP_CRITICAL, HIP_NTF_UNSUPPORTED_CRITICAL_PARAMETER_TYPE,
