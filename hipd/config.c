@@ -10,6 +10,7 @@
 
 #include "hip/error.h"
 #include "hip/identity.h"
+#include "hip/proto.h"
 #include "hipd/config.h"
 #include "hipd/daemon.h"
 #include "hipd/log.h"
@@ -142,6 +143,7 @@ int hipd_config_kernel_name_ok(const char *name)
  * limit not below its hard one is reported at the later line. */
 struct config_lines {
 	unsigned soft_bytes, hard_bytes, soft_seconds, hard_seconds;
+	unsigned hit_suites;
 };
 
 static void config_note_line(struct config_lines *l, const char *key,
@@ -155,6 +157,8 @@ static void config_note_line(struct config_lines *l, const char *key,
 		l->soft_seconds = lineno;
 	else if (!strcmp(key, "sa-lifetime-hard-seconds"))
 		l->hard_seconds = lineno;
+	else if (!strcmp(key, "hit-suites"))
+		l->hit_suites = lineno;
 }
 
 static int check_pair(const char *path, unsigned soft_line,
@@ -173,6 +177,22 @@ static int check_pair(const char *path, unsigned soft_line,
 	return HIP_EFORMAT;
 }
 
+/* The HIT suite of identities of a key type (RFC 7401 5.2.10, RFC 9374). */
+static unsigned key_type_suite(enum hip_key_type t)
+{
+	switch (t) {
+	case HIP_KEY_RSA:
+		return HIP_HIT_SUITE_RSA_DSA_SHA256;
+	case HIP_KEY_ECDSA_P256:
+	case HIP_KEY_ECDSA_P384:
+		return HIP_HIT_SUITE_ECDSA_SHA384;
+	case HIP_KEY_ED25519:
+	case HIP_KEY_ED448:
+		return HIP_HIT_SUITE_EDDSA_CSHAKE;
+	}
+	return 0;
+}
+
 /* Checks across keys, after the whole file is read. */
 static int config_check(const struct hipd_config *c, const char *path,
 			const struct config_lines *l, char *err,
@@ -188,6 +208,21 @@ static int config_check(const struct hipd_config *c, const char *path,
 		return check_pair(path, l->soft_seconds, l->hard_seconds,
 				  "sa-lifetime-soft-seconds",
 				  "sa-lifetime-hard-seconds", err, errcap);
+	if (c->n_hit_suites > 0 && c->n_identity_files == 0) {
+		unsigned want = key_type_suite(c->default_hi_type);
+		bool found = false;
+
+		for (size_t i = 0; i < c->n_hit_suites; i++)
+			found |= c->hit_suites[i] == want;
+		if (!found) {
+			snprintf(err, errcap, "%s:%u: hit-suites: does not "
+				 "list %s, the suite of default-hi-type %s",
+				 path, l->hit_suites, hipd_config_value_name(
+					 HIPD_LIST_HIT_SUITE, want),
+				 hip_key_type_name(c->default_hi_type));
+			return HIP_EFORMAT;
+		}
+	}
 	return 0;
 }
 

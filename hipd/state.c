@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 #include <unistd.h>
 
 #include "hip/error.h"
+#include "hip/hit.h"
+#include "hipd/log.h"
 #include "hipd/state.h"
 
 static void seterr(char *err, size_t cap, const char *fmt, ...)
@@ -140,6 +143,59 @@ static int parse_id_name(const char *name, unsigned *num)
 	return 1;
 }
 
+/* A user name for messages ("uid N" when it has none). */
+static void uid_name(uid_t uid, char *buf, size_t cap)
+{
+	struct passwd pw, *res = NULL;
+	char tmp[1024];
+
+	if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) == 0 && res)
+		snprintf(buf, cap, "%s", pw.pw_name);
+	else
+		snprintf(buf, cap, "%ld", (long)uid);
+}
+
+/* A key file must belong to root, to us or to the user we become:
+ * anyone else could replace our identity. */
+static int key_owner_ok(const struct hipd_state *s, const char *path,
+			char *err, size_t errcap)
+{
+	struct stat st;
+	char owner[64], me[64];
+
+	if (stat(path, &st) < 0) {
+		seterr(err, errcap, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? HIP_ENOENT : HIP_EIO;
+	}
+	if (st.st_uid == 0 || st.st_uid == geteuid() ||
+	    (s->key_uid != (uid_t)-1 && st.st_uid == s->key_uid))
+		return 0;
+	uid_name(st.st_uid, owner, sizeof(owner));
+	uid_name(s->key_uid != (uid_t)-1 ? s->key_uid : geteuid(), me,
+		 sizeof(me));
+	seterr(err, errcap, "%s: private key owned by %s (uid %ld, mode "
+	       "%04o), not by root or %s; run chown %s %s", path, owner,
+	       (long)st.st_uid, (unsigned)(st.st_mode & 07777), me, me, path);
+	return HIP_EPERM;
+}
+
+static int load_key(struct hipd_state *s, const char *path, unsigned num,
+		    char *err, size_t errcap)
+{
+	struct hip_identity *id;
+	int r;
+
+	r = key_owner_ok(s, path, err, errcap);
+	if (r == 0)
+		r = hip_identity_load(path, 0, &id, err, errcap);
+	if (r < 0)
+		return r;
+	r = id_add(s, id, num, path, err, errcap);
+	if (r < 0)
+		hip_identity_free(id);
+	return r;
+}
+
 static int load_identities(struct hipd_state *s, char *err, size_t errcap)
 {
 	DIR *d;
@@ -153,24 +209,71 @@ static int load_identities(struct hipd_state *s, char *err, size_t errcap)
 		return HIP_EIO;
 	}
 	while ((de = readdir(d)) != NULL) {
-		struct hip_identity *id;
 		unsigned num;
 
 		if (!parse_id_name(de->d_name, &num))
 			continue;
 		if (path_in(s, de->d_name, path, sizeof(path)) < 0)
 			continue;
-		r = hip_identity_load(path, 0, &id, err, errcap);
+		r = load_key(s, path, num, err, errcap);
 		if (r < 0)
 			break;
-		r = id_add(s, id, num, path, err, errcap);
-		if (r < 0) {
-			hip_identity_free(id);
-			break;
-		}
 	}
 	closedir(d);
 	return r;
+}
+
+static int load_files(struct hipd_state *s, const struct hipd_state_opts *o,
+		      char *err, size_t errcap)
+{
+	for (size_t i = 0; i < o->n_files; i++) {
+		int r = load_key(s, o->files[i],
+				 HIPD_STATE_FILE_NUM + (unsigned)i, err,
+				 errcap);
+
+		if (r < 0)
+			return r;
+	}
+	s->configured_ids = true;
+	return 0;
+}
+
+/* Keep the identities of the allowed HIT suites only. */
+static int filter_suites(struct hipd_state *s,
+			 const struct hipd_state_opts *o, char *err,
+			 size_t errcap)
+{
+	size_t keep = 0;
+
+	if (o->n_suites == 0)
+		return 0;
+	for (size_t i = 0; i < s->n_ids; i++) {
+		int suite = hip_hit_suite_of(s->hits[i]);
+		bool ok = false;
+
+		for (size_t k = 0; k < o->n_suites; k++)
+			ok |= suite == o->suites[k];
+		if (!ok) {
+			char h[HIP_HIT_STRLEN];
+
+			hip_hit_to_str(s->hits[i], h, sizeof(h));
+			log_info("state", "identity %s not used: HIT suite %d "
+				 "is not in hit-suites", h, suite);
+			hip_identity_free(s->ids[i]);
+			continue;
+		}
+		s->ids[keep] = s->ids[i];
+		s->id_num[keep] = s->id_num[i];
+		memmove(s->hits[keep], s->hits[i], HIP_HIT_LEN);
+		keep++;
+	}
+	s->n_ids = keep;
+	if (keep == 0) {
+		seterr(err, errcap, "no host identity of the HIT suites in "
+		       "hit-suites");
+		return HIP_ENOENT;
+	}
+	return 0;
 }
 
 int hipd_state_hi_find(const struct hipd_state *s,
@@ -191,6 +294,11 @@ int hipd_state_hi_new(struct hipd_state *s, enum hip_key_type type,
 	unsigned num = 0;
 	int r;
 
+	if (s->configured_ids) {
+		seterr(err, errcap, "the host identities are the identity "
+		       "files of the configuration; change them there");
+		return HIP_ESTATE;
+	}
 	if (s->n_ids == HIPD_STATE_MAX_IDS) {
 		seterr(err, errcap, "already %d host identities",
 		       HIPD_STATE_MAX_IDS);
@@ -234,6 +342,11 @@ int hipd_state_hi_del(struct hipd_state *s, const uint8_t hit[HIP_HIT_LEN],
 	if (i < 0) {
 		seterr(err, errcap, "no local host identity with that HIT");
 		return HIP_ENOENT;
+	}
+	if (s->configured_ids || s->id_num[i] >= HIPD_STATE_FILE_NUM) {
+		seterr(err, errcap, "the host identities are the identity "
+		       "files of the configuration; change them there");
+		return HIP_ESTATE;
 	}
 	if (s->n_ids == 1) {
 		seterr(err, errcap, "cannot delete the only host identity");
@@ -523,31 +636,57 @@ int hipd_state_r1_save(struct hipd_state *s, uint64_t value)
 
 /* --- open / close ----------------------------------------------------- */
 
-int hipd_state_open(struct hipd_state *s, const char *dir,
-		    enum hip_key_type deftype, char *err, size_t errcap)
+/* The first start: one identity of the default type, said in the log
+ * (the HIT is what peers configure for this host). */
+static int create_default(struct hipd_state *s, enum hip_key_type type,
+			  char *err, size_t errcap)
+{
+	char h[HIP_HIT_STRLEN];
+	size_t idx = 0;
+	int r;
+
+	r = hipd_state_hi_new(s, type, 0, &idx, err, errcap);
+	if (r < 0)
+		return r;
+	hip_hit_to_str(s->hits[idx], h, sizeof(h));
+	log_info("state", "no host identity in %s: created %s/hi-%02u.pem "
+		 "(%s), HIT %s", s->dir, s->dir, s->id_num[idx],
+		 hip_key_type_name(type), h);
+	return 0;
+}
+
+int hipd_state_open_opts(struct hipd_state *s,
+			 const struct hipd_state_opts *o, char *err,
+			 size_t errcap)
 {
 	struct stat st;
-	size_t idx;
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	if (strlen(dir) >= sizeof(s->dir) - 32) {
-		seterr(err, errcap, "%s: path too long", dir);
+	s->key_uid = o->key_uid;
+	if (strlen(o->dir) >= sizeof(s->dir) - 32) {
+		seterr(err, errcap, "%s: path too long", o->dir);
 		return HIP_EINVAL;
 	}
-	strcpy(s->dir, dir);
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		seterr(err, errcap, "%s: cannot create: %s", dir,
+	strcpy(s->dir, o->dir);
+	if (mkdir(o->dir, 0700) < 0 && errno != EEXIST) {
+		seterr(err, errcap, "%s: cannot create: %s", o->dir,
 		       strerror(errno));
 		return HIP_EIO;
 	}
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		seterr(err, errcap, "%s: not a directory", dir);
+	if (stat(o->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		seterr(err, errcap, "%s: not a directory", o->dir);
 		return HIP_EIO;
 	}
-	r = load_identities(s, err, errcap);
-	if (r == 0 && s->n_ids == 0)
-		r = hipd_state_hi_new(s, deftype, 0, &idx, err, errcap);
+	if (o->n_files > 0) {
+		r = load_files(s, o, err, errcap);
+	} else {
+		r = load_identities(s, err, errcap);
+		if (r == 0 && s->n_ids == 0)
+			r = create_default(s, o->deftype, err, errcap);
+	}
+	if (r == 0)
+		r = filter_suites(s, o, err, errcap);
 	if (r == 0)
 		r = load_peers(s, err, errcap);
 	if (r == 0)
@@ -555,6 +694,16 @@ int hipd_state_open(struct hipd_state *s, const char *dir,
 	if (r < 0)
 		hipd_state_close(s);
 	return r;
+}
+
+int hipd_state_open(struct hipd_state *s, const char *dir,
+		    enum hip_key_type deftype, char *err, size_t errcap)
+{
+	struct hipd_state_opts o = {
+		.dir = dir, .deftype = deftype, .key_uid = (uid_t)-1,
+	};
+
+	return hipd_state_open_opts(s, &o, err, errcap);
 }
 
 void hipd_state_close(struct hipd_state *s)

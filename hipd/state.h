@@ -4,7 +4,8 @@
  *
  *   hi-NN.pem   host identities (PKCS#8 PEM, mode 0600); the lowest NN
  *               is the default identity.  An empty directory gets an
- *               ECDSA P-256 identity on first start.
+ *               ECDSA P-256 identity on first start.  (Unless the
+ *               configuration names its identity files instead.)
  *   peers       configured peers, one per line:
  *                 HIT LOCATOR [LOCATOR...] [name=NAME]
  *               written atomically (temporary file, fsync, rename).
@@ -23,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
+#include <sys/types.h>
 
 #include "hip/engine.h"
 #include "hip/hit.h"
@@ -42,6 +44,11 @@ struct hipd_peer {
 
 struct hipd_state {
 	char dir[PATH_MAX];
+	/* identities come from "identity =" files of the configuration
+	 * (numbered HIPD_STATE_FILE_NUM + i), not from hi-NN.pem: hipconf
+	 * may not add or delete them */
+	bool configured_ids;
+	uid_t key_uid;		/* may own key files besides root, us */
 	size_t n_ids;
 	struct hip_identity *ids[HIPD_STATE_MAX_IDS];	/* [0]: default */
 	unsigned id_num[HIPD_STATE_MAX_IDS];		/* the NN of hi-NN */
@@ -51,8 +58,32 @@ struct hipd_state {
 	uint64_t r1_counter;	/* as read at open (0: none stored) */
 };
 
+#define HIPD_STATE_FILE_NUM	10000	/* id_num of configured files */
+
+/* How to open the state.  Key files must be private (mode 0600 or
+ * stricter) and owned by root, by the running user or by key_uid (the
+ * user hipd switches to; (uid_t)-1: none), or they are refused with a
+ * message naming the file, what is wrong and the fix. */
+struct hipd_state_opts {
+	const char *dir;
+	enum hip_key_type deftype;	/* created when there is none */
+	/* n_files > 0: load exactly these (the first is the default)
+	 * instead of the directory's hi-NN.pem; none is created */
+	const char (*files)[PATH_MAX];
+	size_t n_files;
+	/* n_suites > 0: only identities of these HIT suites are used */
+	const uint8_t *suites;
+	size_t n_suites;
+	uid_t key_uid;
+};
+
 /* Create dir (0700) if missing, load identities (creating one of
- * deftype when there is none), peers and the R1 counter. */
+ * deftype when there is none, and logging its HIT), peers and the R1
+ * counter. */
+int hipd_state_open_opts(struct hipd_state *s,
+			 const struct hipd_state_opts *o, char *err,
+			 size_t errcap);
+/* The same with the defaults: every hi-NN.pem of dir, any suite. */
 int hipd_state_open(struct hipd_state *s, const char *dir,
 		    enum hip_key_type deftype, char *err, size_t errcap);
 /* Free the identities (keys wiped). */

@@ -126,6 +126,7 @@ START_TEST(test_lists)
 	ck_assert_uint_eq(c.n_dh_groups, 0);	/* engine defaults */
 	load_ok("dh-groups = p384, p256 ,modp3072\n"
 		"hit-suites = eddsa-cshake,ecdsa-sha384\n"
+		"default-hi-type = ed25519\n"
 		"esp-transforms = aes128-cbc-sha256, aes-gcm-16\n", &c);
 	ck_assert_uint_eq(c.n_dh_groups, 3);
 	ck_assert_uint_eq(c.dh_groups[0], HIP_DH_NIST_P384);
@@ -277,6 +278,11 @@ static const struct {
 	  "aes-gmac,aes128-cbc-sha256,aes256-cbc-sha256\n",
 	  "1: esp-transforms: more than 6 entries" },
 	{ "esp-transforms = 3des\n", "1: esp-transforms: unknown entry" },
+	{ "hit-suites = rsa-sha256\n#\n", "1: hit-suites: does not list "
+	  "ecdsa-sha384, the suite of default-hi-type ecdsa-p256" },
+	{ "default-hi-type = ed448\nhit-suites = ecdsa-sha384,rsa-sha256\n",
+	  "2: hit-suites: does not list eddsa-cshake, the suite of "
+	  "default-hi-type ed448" },
 	{ "locator = 2001:db8::/129\n", "1: locator" },
 	{ "locator = eth0\n", "1: locator" },
 	{ "identity = hi.pem\n", "1: identity: expected the absolute path" },
