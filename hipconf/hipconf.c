@@ -13,6 +13,7 @@
 static const struct hipconf_cmd *const cmd_tables[] = {
 	hipconf_key_cmds,
 	hipconf_daemon_cmds,
+	hipconf_msrd_cmds,
 	NULL,
 };
 

@@ -28,6 +28,9 @@ extern const struct hipconf_cmd hipconf_key_cmds[];
 /* Commands talking to hipd (cmd_daemon.c). */
 extern const struct hipconf_cmd hipconf_daemon_cmds[];
 
+/* The MSRD (cmd_msrd.c). */
+extern const struct hipconf_cmd hipconf_msrd_cmds[];
+
 /* Global options before the command (-s/--socket PATH, --json): returns
  * how many argv entries after argv[0] they took, or -1 (usage error
  * reported). */

@@ -28,6 +28,7 @@
 #include "hipd/daemon.h"
 #include "hipd/hitdev.h"
 #include "hipd/kernel.h"
+#include "hipd/msrd.h"
 #include "hipd/net.h"
 
 #define D "hipd"
@@ -491,6 +492,19 @@ loop_fail:
 	return r;
 }
 
+/* The MSRD socket beside the control socket, with the same group. */
+static int open_msrd(struct hipd_daemon *d, char *err, size_t errcap)
+{
+	struct hipd_ctl_policy pol;
+	int r = control_policy(&d->cfg, &pol, err, errcap);
+
+	if (r == 0)
+		r = hipd_msrd_open(d, &pol, &d->msrd, err, errcap);
+	if (r < 0)
+		d->msrd = NULL;
+	return r;
+}
+
 int hipd_daemon_start(struct hipd_daemon *d, const struct hipd_config *cfg,
 		      const char *config_path, char *err, size_t errcap)
 {
@@ -554,6 +568,8 @@ int hipd_daemon_start(struct hipd_daemon *d, const struct hipd_config *cfg,
 	r = open_hits(d, err, errcap);
 	if (r == 0)
 		r = open_sockets(d, err, errcap);
+	if (r == 0)
+		r = open_msrd(d, err, errcap);
 	if (r < 0)
 		goto fail;
 	hipd_timer_arm(d->loop, &d->r1_timer, d->ecfg.r1_rotate_ms);
@@ -582,6 +598,8 @@ void hipd_daemon_stop(struct hipd_daemon *d)
 	if (d->ctl != NULL)
 		hipd_ctl_close(d->ctl);
 	d->ctl = NULL;
+	hipd_msrd_close(d->msrd);
+	d->msrd = NULL;
 	if (d->net != NULL)
 		hip_net_close(d->net);
 	d->net = NULL;

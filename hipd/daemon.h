@@ -136,6 +136,7 @@ struct hip_net;
 struct hip_hitdev;
 struct hip_addrs;
 struct hipd_ctl_server;
+struct hipd_msrd;
 
 /* A reqid per association (HIT pair), for its SAs and policies. */
 struct hipd_reqid {
@@ -175,6 +176,7 @@ struct hipd_daemon {
 	struct hip_hitdev *hitdev;
 	struct hip_addrs *addrs;
 	struct hipd_ctl_server *ctl;
+	struct hipd_msrd *msrd;		/* the MSRD socket (msrd.h) */
 	struct hip_engine *engine;
 	struct hip_engine_config ecfg;
 	struct hipd_state state;

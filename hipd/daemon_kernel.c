@@ -16,6 +16,7 @@
 #include "hip/hit.h"
 #include "hipd/daemon.h"
 #include "hipd/kernel.h"
+#include "hipd/msrd.h"
 #include "hipd/net.h"
 
 static void seterr(char *err, size_t cap, const char *fmt, ...)
@@ -501,6 +502,9 @@ static void kernel_event(const struct hip_kernel_event *ev, void *arg)
 		d->ctr.acquires++;
 		hitstr(ev->u.acquire.inner.src.b, l);
 		hitstr(ev->u.acquire.inner.dst.b, p);
+		/* a flow bound to an MSRD record: its peer address, and
+		 * the extended ACQUIRE to the MSRD watchers */
+		hipd_msrd_acquire(d->msrd, ev);
 		r = hip_engine_acquire(d->engine, hipd_daemon_now(d),
 				       ev->u.acquire.inner.src.b,
 				       ev->u.acquire.inner.dst.b);
