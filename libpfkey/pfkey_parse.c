@@ -134,6 +134,23 @@ static int check_filter(const uint8_t *e)
 	return 0;
 }
 
+/* A string, when present, is NUL-terminated and NUL-padded: nothing
+ * but NULs after the first one (RFC 2367 2.3.5). */
+static int check_ident_string(const uint8_t *str, size_t len)
+{
+	const uint8_t *nul;
+
+	if (len == 0)
+		return 0;
+	nul = memchr(str, 0, len);
+	if (!nul)
+		return PFKEY_EEXT;
+	for (; nul < str + len; nul++)
+		if (*nul)
+			return PFKEY_EEXT;
+	return 0;
+}
+
 static int fixed(size_t len, size_t want)
 {
 	return len == want ? 0 : PFKEY_EEXT;
@@ -160,10 +177,7 @@ int pfkey_ext_check(unsigned int exttype, const uint8_t *e, size_t len)
 	case PFKEY_KIND_IDENT:
 		if (len < 16)
 			return PFKEY_EEXT;
-		/* A string, when present, ends in NUL padding. */
-		if (len > 16 && e[len - 1] != 0)
-			return PFKEY_EEXT;
-		return 0;
+		return check_ident_string(e + 16, len - 16);
 	case PFKEY_KIND_SENS:
 		if (len < 16)
 			return PFKEY_EEXT;

@@ -12,7 +12,7 @@
 #
 #   test/uml/uml-run.sh --cwd BUILDDIR SRCDIR/test/kernel/pfkey_uml_test.sh
 #
-# or `make check-kernel-pfkey` in the build tree.
+# or `make check-kernel-libpfkey` in the build tree.
 # Environment: PFKEY_TOOL (default ./test/kernel/pfkey_tool).
 
 set -u

@@ -367,6 +367,11 @@ START_TEST(test_inner_rules)
 	expect(buf, len, 0, 0);
 	memset(buf + 32, 'a', 8);
 	expect(buf, len, 0, PFKEY_EEXT);
+	/* Bytes after the terminating NUL (found by fuzz_pfkey). */
+	memset(buf + 32, 0, 8);
+	buf[32] = 'a';
+	buf[34] = 'b';
+	expect(buf, len, 0, PFKEY_EEXT);
 	/* SPI range upside down. */
 	FRESH(2, SADB_EXT_SPIRANGE);
 	buf[16 + 4] = 2;
