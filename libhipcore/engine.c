@@ -195,6 +195,9 @@ int hip_engine_next_action(struct hip_engine *e, struct hip_engine_action *out)
 	case HIP_ACT_STATE_CHANGED:
 		len += sizeof(a->u.state);
 		break;
+	case HIP_ACT_SA_MIGRATE:
+		len += sizeof(a->u.sa_migrate);
+		break;
 	default:
 		len += sizeof(a->u.log);
 		break;

@@ -64,6 +64,7 @@ struct engine_peer_loc {
 	struct in6_addr addr;
 	uint8_t state;		/* enum engine_loc_state */
 	bool preferred;		/* P bit of the last LOCATOR_SET */
+	bool checking;		/* the echo below is under way */
 	uint8_t nonce[ENGINE_ECHO_LEN];	/* of the pending echo */
 	uint32_t echo_first_id;	/* UPDATE carrying the echo; 0: none */
 	uint64_t verify_by;	/* UNVERIFIED: give up then */
@@ -335,6 +336,8 @@ void engine_update_timeout(struct hip_engine *e, uint64_t now,
 /* Forget everything UPDATE-related (keys wiped). */
 void engine_update_clear(struct hip_assoc *a);
 uint64_t engine_rexmit_span(const struct hip_engine *e);
+bool engine_update_id_covers(const struct hip_assoc *a, uint32_t first,
+			     uint32_t id);
 
 /* engine_rekey.c: RFC 7402 6.9, 6.10. */
 int engine_rekey_start(struct hip_engine *e, uint64_t now,
@@ -362,7 +365,12 @@ void engine_old_sa_delete(struct hip_engine *e, struct hip_assoc *a);
 bool engine_loc_outstanding(const struct hip_assoc *a);
 int engine_loc_put(struct hip_builder *b, struct hip_engine *e,
 		   const struct hip_assoc *a, uint16_t type);
-const struct in6_addr *engine_loc_update_dst(const struct hip_assoc *a);
+const struct in6_addr *engine_loc_update_dst(const struct hip_engine *e,
+					     const struct hip_assoc *a,
+					     unsigned attempt);
+const struct in6_addr *engine_loc_src_for(const struct hip_engine *e,
+					  const struct hip_assoc *a,
+					  const struct in6_addr *dst);
 int engine_loc_check(struct hip_engine *e, const struct hip_assoc *a,
 		     const struct update_in *in);
 int engine_loc_recv(struct hip_engine *e, uint64_t now,

@@ -39,7 +39,8 @@ uint64_t engine_rexmit_span(const struct hip_engine *e)
 
 /* Is id one of the Update IDs that carried an item first carried by
  * first (and by every UPDATE since)? */
-static bool id_covers(const struct hip_assoc *a, uint32_t first, uint32_t id)
+bool engine_update_id_covers(const struct hip_assoc *a, uint32_t first,
+			     uint32_t id)
 {
 	return first != 0 && (int32_t)(id - first) >= 0 &&
 	       (int32_t)(a->upd_out_id - id) >= 0;
@@ -120,7 +121,7 @@ static void mark_carried(struct hip_assoc *a, uint32_t id)
 	for (size_t n = 0; n < ENGINE_PEER_LOCS; n++) {
 		struct engine_peer_loc *l = &a->peer_locs[n];
 
-		if (l->state == ENGINE_LOC_UNVERIFIED && l->echo_first_id == 0)
+		if (l->checking && l->echo_first_id == 0)
 			l->echo_first_id = id;
 	}
 }
@@ -143,8 +144,8 @@ int engine_update_flush(struct hip_engine *e, uint64_t now,
 	r = build_update(e, a, true, id, acks, n_acks, echo_req, u->pkt,
 			 &u->len);
 	if (r == 0) {
-		u->src = a->local_loc;
-		u->dst = *engine_loc_update_dst(a);
+		u->dst = *engine_loc_update_dst(e, a, 0);
+		u->src = *engine_loc_src_for(e, a, &u->dst);
 		r = engine_send(e, a, &u->src, &u->dst, u->pkt, u->len);
 	}
 	if (r) {
@@ -308,7 +309,7 @@ int engine_handle_update(struct hip_engine *e, uint64_t now,
 		uint32_t id = in->ack.update_ids[n];
 
 		if (a->rk != NULL && !a->rk->acked &&
-		    id_covers(a, a->rk->first_id, id))
+		    engine_update_id_covers(a, a->rk->first_id, id))
 			engine_rekey_acked(a, id);
 		engine_loc_acked(e, now, a, id, in);
 	}
@@ -389,10 +390,11 @@ void engine_update_timeout(struct hip_engine *e, uint64_t now,
 			u->rto_ms = u->rto_ms * 2 > e->cfg.rexmit_max_ms ?
 				    e->cfg.rexmit_max_ms : u->rto_ms * 2;
 			u->at = now + u->rto_ms;
-			/* Towards where the peer is now (it may have moved,
-			 * or we have): the checksum follows the addresses. */
-			u->src = a->local_loc;
-			u->dst = *engine_loc_update_dst(a);
+			/* Towards where the peer is now, or in turn its other
+			 * known locators (both ends moving at once); the
+			 * checksum follows the addresses. */
+			u->dst = *engine_loc_update_dst(e, a, u->retries);
+			u->src = *engine_loc_src_for(e, a, &u->dst);
 			r = engine_send(e, a, &u->src, &u->dst, u->pkt,
 					u->len);
 			if (r == 0)
@@ -405,6 +407,10 @@ void engine_update_timeout(struct hip_engine *e, uint64_t now,
 	}
 	engine_rekey_timeout(e, now, a);
 	engine_loc_timeout(e, now, a);
+	if (a->upd != NULL && !outstanding(a)) {
+		free(a->upd);
+		a->upd = NULL;
+	}
 }
 
 void engine_update_clear(struct hip_assoc *a)
