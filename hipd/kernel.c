@@ -11,6 +11,7 @@
 
 static const struct hip_kernel_ops *const hip_kernel_backends[] = {
 	&hip_kernel_xfrm_ops,	/* the first one is the default */
+	&hip_kernel_pfkey_ops,
 };
 
 const struct hip_kernel_ops *hip_kernel_find(const char *name)

@@ -333,7 +333,16 @@ int hip_kernel_event_fd(struct hip_kernel *k);
 int hip_kernel_read_events(struct hip_kernel *k, unsigned max,
 			   hip_kernel_event_cb cb, void *arg);
 
-/* The registered backends. */
+/* The registered backends.  "xfrm": XFRM netlink.  "pfkey": PF_KEY v2
+ * (libpfkey) for SPI reservations, counters, deletion, the inbound
+ * trigger policy, dumps, ACQUIRE/EXPIRE/X_MIGRATE and SADB_X_MIGRATE,
+ * with XFRM netlink for what af_key cannot express for BEET: SAs (no
+ * inner destination selector, 96-bit HMAC-SHA-256, no GCM, no ESN) and
+ * policies with locators or a reqid (it drops a BEET template's
+ * addresses and replaces reqids above 0x3fff).  pfkey's get_sa_stats
+ * has no replay or integrity counts, and it hears X_MIGRATE only in
+ * the initial network namespace (hipd/kernel_pfkey.c has the details). */
 extern const struct hip_kernel_ops hip_kernel_xfrm_ops;
+extern const struct hip_kernel_ops hip_kernel_pfkey_ops;
 
 #endif

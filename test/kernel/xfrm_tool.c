@@ -2,9 +2,12 @@
  * xfrm_tool - drive hipd's kernel backend from the command line, for
  * the kernel test scripts in test/kernel.  Not installed.
  *
- *   xfrm_tool [-b BACKEND] COMMAND [KEY VALUE...]
- *   xfrm_tool [-b BACKEND] -      one command a line from stdin (not
+ *   xfrm_tool [-k BACKEND] COMMAND [KEY VALUE...]
+ *   xfrm_tool [-k BACKEND] -      one command a line from stdin (not
  *                                 listen); stops at the first failure
+ *
+ * BACKEND is a kernel backend of hipd/kernel.h: xfrm (the default) or
+ * pfkey; -b and --kernel are the same option.
  *
  *   probe
  *   add-sa   spi N suite S inner SRC DST outer SRC DST reqid N
@@ -535,13 +538,15 @@ int main(int argc, char **argv)
 	unsigned flags = HIP_KERNEL_OPEN_NOPROBE;
 	int err, rc;
 
-	if (argc >= 3 && strcmp(argv[1], "-b") == 0) {
+	if (argc >= 3 && (strcmp(argv[1], "-b") == 0 ||
+			  strcmp(argv[1], "-k") == 0 ||
+			  strcmp(argv[1], "--kernel") == 0)) {
 		backend = argv[2];
 		argv += 2;
 		argc -= 2;
 	}
 	if (argc < 2)
-		die("usage: xfrm_tool [-b BACKEND] COMMAND [KEY VALUE...]", "");
+		die("usage: xfrm_tool [-k xfrm|pfkey] COMMAND [KEY VALUE...]", "");
 	if (strcmp(argv[1], "listen") != 0)
 		flags |= HIP_KERNEL_OPEN_NOEVENTS;
 	err = hip_kernel_open(backend, flags, &k, why, sizeof(why));
