@@ -17,6 +17,9 @@
 #   - IPv4 locators: the same over IPv4
 #   - SIGTERM: nothing of ours left in the kernel
 # Prints the time of each step.
+#
+# HIPD_KERNEL=pfkey runs the same checks with hipd's PF_KEY backend
+# (`kernel = pfkey` in the daemons' configuration); the default is xfrm.
 
 set -u
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
@@ -28,6 +31,8 @@ MB=${SCEN_XFER_MIB:-16}
 
 conf=$SCEN_TMP/hipd.conf
 printf 'puzzle-difficulty = 4\nmsl = 2\nlog-level = debug\n' > "$conf"
+KERNEL=${HIPD_KERNEL:-xfrm}
+printf 'kernel = %s\n' "$KERNEL" >> "$conf"
 
 netns_host a b
 netns_link a b
@@ -40,7 +45,7 @@ HIT_A=$(hit_of a)
 HIT_B=$(hit_of b)
 ok "daemons up with a data plane: A $HIT_A, B $HIT_B"
 check "status: data plane" \
-	bash -c "'$HIPCONF' -s '$(sock_of a)' status | grep -q 'kernel: xfrm, data plane'"
+	bash -c "'$HIPCONF' -s '$(sock_of a)' status | grep -q 'kernel: $KERNEL, data plane'"
 hc a peer add "$HIT_B" 2001:db8:1::2 --name b
 hc b peer add "$HIT_A" 2001:db8:1::1 --name a
 
