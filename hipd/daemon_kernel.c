@@ -574,7 +574,7 @@ int hipd_daemon_open_kernel(struct hipd_daemon *d, char *err, size_t errcap)
 
 	if (hip_kernel_find(d->cfg.kernel) == NULL) {
 		seterr(err, errcap, "unknown kernel backend '%s' (known: "
-		       "xfrm)", d->cfg.kernel);
+		       "xfrm, pfkey)", d->cfg.kernel);
 		return HIP_ENOENT;
 	}
 	why[0] = '\0';
