@@ -62,6 +62,10 @@ int hipd_msrd_persist_encode(const struct hipd_msrd_store *s, uint8_t *buf,
 			r = hip_msrd_record_put(&m, &s->rec[i]);
 	if (r == 0)
 		r = hip_ctl_nest_end(&m);
+	/* the sequence number goes on growing after a restart, also past
+	 * the changes of records that did not persist */
+	if (r == 0)
+		r = hip_ctl_put_u32(&m, HIP_CTL_A_MSRD_SEQ, s->last_seq);
 	if (r == 0)
 		r = hip_ctl_msg_frame(&m, &frame, &flen);
 	if (r == 0)
@@ -142,6 +146,17 @@ int hipd_msrd_persist_decode(const uint8_t *buf, size_t len, uint64_t now,
 			free(s);
 			return HIP_EFORMAT;
 		}
+	}
+	if (hip_ctl_find(&attrs, HIP_CTL_A_MSRD_SEQ, &a) == 0) {
+		uint32_t seq;
+
+		if (hip_ctl_get_u32(&a, &seq) < 0) {
+			seterr(err, errcap, "malformed sequence number");
+			free(s);
+			return HIP_EFORMAT;
+		}
+		if (seq > s->last_seq)
+			s->last_seq = seq;
 	}
 	*out = *s;
 	free(s);

@@ -6,6 +6,7 @@
  *
  *	"HIPMSRD1" | SHA-256 of what follows (32) | one control-protocol
  *	frame (hip/ctl.h) holding a HIP_CTL_A_LIST of HIP_CTL_A_MSRD_RECORD
+ *	and HIP_CTL_A_MSRD_SEQ, the sequence number of the latest change
  *
  * A file that is cut short (a torn write), has trailing bytes or whose
  * digest does not match is refused as a whole with a message naming the

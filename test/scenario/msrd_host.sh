@@ -44,9 +44,12 @@ MFILE=$SCEN_TMP/a/state/msrd
 HIT_A=$(hit_of a)
 HIT_B=$(hit_of b)
 
-# ms ARGS...: hipconf msrd against A's MSRD.
+# ms ARGS...: hipconf msrd against A's MSRD; msq without the output.
 ms() {
 	"$HIPCONF" msrd --msrd "$MSOCK" "$@"
+}
+msq() {
+	ms "$@" > /dev/null
 }
 
 # jfield EXPR: evaluate EXPR on the JSON on stdin (r = the document).
@@ -86,20 +89,20 @@ check "socket beside the control socket, mode 0660" \
 	test "$(stat -c %a "$MSOCK")" = 660
 watcher_start w1 4
 check "put record 42 (coa, peer, home, persist)" \
-	ms put 42 --home 2001:db8:a::1 --coa 2001:db8:c::2/5 \
+	msq put 42 --home 2001:db8:a::1 --coa 2001:db8:c::2/5 \
 	--coa 2001:db8:c::1/1 --peer 2001:db8:1::2 --persist
 out=$(ms --json get 42)
 check "get --json: owner 0, seq, coa sorted by preference ($out)" \
 	test "$(jfield '(r["owner"], r["coa"][0]["addr"], r["coa"][1]["pref"], r["peer"], r["persist"])' <<< "$out")" = \
 	"(0, '2001:db8:c::1', 5, '2001:db8:1::2', True)"
 seq42=$(jfield 'r["seq"]' <<< "$out")
-check "put record 43 (volatile, 0x hex MPI)" ms put 0x2b --coa 2001:db8:c::3
+check "put record 43 (volatile, 0x hex MPI)" msq put 0x2b --coa 2001:db8:c::3
 out=$(ms get 43)
 check "get (text) shows the care-of address" grep -q "coa 2001:db8:c::3 pref 0" <<< "$out"
 check "list --json: two records" \
 	test "$(ms --json list | jfield '[x["mpi"] for x in r]')" = "[42, 43]"
 check "bind 43 to a policy index and a reqid" \
-	ms bind 43 policy=100,reqid=200
+	msq bind 43 policy=100,reqid=200
 check "del 43" ms del 43
 out=$(ms get 43 2>&1); rc=$?
 check "get of a deleted record: exit 1, 'no record' ($out)" \
@@ -128,23 +131,38 @@ if command -v setpriv > /dev/null; then
 		"$HIPCONF" msrd --msrd "$MSOCK" del 42 2>&1); rc=$?
 	check "nobody may not delete ($out)" test "$rc" = 1
 	check "  record 42 unchanged" test "$(ms --json get 42)" = "$before"
+	# Even on a socket anyone may open, hipd itself refuses changes
+	# from others (SO_PEERCRED) and lets them read.
+	chmod 666 "$MSOCK"
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$HIPCONF" msrd --msrd "$MSOCK" put 42 --coa 2001:db8::66 2>&1); rc=$?
+	check "open socket: hipd refuses nobody's put ($out)" \
+		test "$rc" = 1 -a -n "$(grep 'permission denied' <<< "$out")"
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$HIPCONF" msrd --msrd "$MSOCK" --json get 42 2>&1); rc=$?
+	check "  but lets nobody read" test "$rc" = 0 -a "$out" = "$before"
+	chmod 660 "$MSOCK"
+	check "  record 42 unchanged" test "$(ms --json get 42)" = "$before"
 else
 	ok "no setpriv: non-root refusal not testable"
 fi
 
 # --- expiry ------------------------------------------------------------------
 watcher_start w2 2
-check "put record 44 with a 1 s lifetime" ms put 44 --lifetime 1
+check "put record 44 with a 1 s lifetime" msq put 44 --lifetime 1
 check "record 44 expires" netns_wait_for 5 sh -c "! '$HIPCONF' msrd --msrd '$MSOCK' get 44"
 check "watcher told: put then expire" watcher_wait
 check "  expire line" grep -q "^expire mpi 0x2c" "$SCEN_TMP/w2.out"
 
 # --- persistence -----------------------------------------------------------
-check "put record 45 (volatile)" ms put 45
+seq45=$(ms --json put 45 | jfield 'r["seq"]')
+check "put record 45 (volatile): seq $seq45" test -n "$seq45"
 check "MSRD file written, mode 0600" test "$(stat -c %a "$MFILE")" = 600
 hipd_stop a
 hipd_start a -c "$conf" --no-data-plane || scen_finish
 check "restart: record 42 is back as it was" test "$(ms --json get 42)" = "$before"
+check "restart: sequence numbers go on growing (past volatile changes)" \
+	test "$(ms --json put 46 | jfield 'r["seq"]')" -gt "$seq45"
 check "restart: volatile record 45 is gone" sh -c "! '$HIPCONF' msrd --msrd '$MSOCK' get 45 2>/dev/null"
 hipd_stop a
 cp "$MFILE" "$SCEN_TMP/msrd.good"
@@ -170,7 +188,7 @@ check "good file back: record 42 loaded" test "$(ms --json get 42)" = "$before"
 # --- extended ACQUIRE ------------------------------------------------------
 # A has no peer entry for B: only the record's peer address tells hipd
 # where B is.
-check "bind 42 to A's HIT pair with B" ms bind 42 "local=$HIT_A,peer=$HIT_B"
+check "bind 42 to A's HIT pair with B" msq bind 42 "local=$HIT_A,peer=$HIT_B"
 watcher_start w3 1
 netns_ping a -6 -c 1 -W 1 "$HIT_B" > /dev/null 2>&1
 check "watcher got an extended ACQUIRE naming 0x2a" watcher_wait
@@ -187,7 +205,7 @@ check "  peer locator 2001:db8:1::2" \
 # --- a care-of change moves the association ---------------------------------
 if wait_state b "$HIT_A" ESTABLISHED 5; then
 	check "put 42 with care-of 2001:db8:1::11" \
-		ms put 42 --coa 2001:db8:1::11 --peer 2001:db8:1::2 --persist
+		msq put 42 --coa 2001:db8:1::11 --peer 2001:db8:1::2 --persist
 	check "A's association now uses 2001:db8:1::11" \
 		netns_wait_for 10 sh -c "test \"\$(HIPCONF='$HIPCONF' '$HIPCONF' -s '$(sock_of a)' --json ha list | '$PY' -c 'import json,sys; print([x[\"local_locator\"] for x in json.load(sys.stdin)][0])')\" = 2001:db8:1::11"
 	check "B learnt it by UPDATE" \
