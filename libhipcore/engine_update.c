@@ -316,15 +316,19 @@ int engine_handle_update(struct hip_engine *e, uint64_t now,
 	if (in->ack.count == 0 && in->echo_resp != NULL)
 		engine_loc_acked(e, now, a, 0, in);
 	if (in->have_seq) {
-		a->upd_have_in = true;
-		a->upd_in_id = in->seq;
 		r = engine_rekey_recv(e, now, a, in, &need_send);
 		if (r == 0)
 			r = engine_loc_recv(e, now, a, in, src, dst,
 					    &need_send);
-		if (r)
-			engine_log(e, LOG_WARNING, "UPDATE processing: %s",
-				   hip_strerror(r));
+		if (r) {
+			/* Not acknowledged: the peer sends it again. */
+			r = engine_drop(e, HIP_DROP_RESOURCES, r,
+					"UPDATE processing");
+			goto out;
+		}
+		/* 6.12.1 step 5: recorded for replay protection. */
+		a->upd_have_in = true;
+		a->upd_in_id = in->seq;
 	}
 	/* 6.12.1 step 6: the ACK, piggybacked on our own UPDATE when we
 	 * have something to say. */

@@ -1,7 +1,8 @@
 /*
  * hip/engine.h - the sans-I/O HIPv2 engine (RFC 7401 sections 4 and 6,
- * RFC 7402 for ESP): host associations, the base exchange, CLOSE,
- * NOTIFY, retransmission and lifetimes.
+ * RFC 7402 for ESP, RFC 8046/8047 for mobility): host associations, the
+ * base exchange, UPDATE (rekeying, locator changes), CLOSE, NOTIFY,
+ * retransmission and lifetimes.
  *
  * The engine has no sockets, no clock and no global state.  The caller
  * (hipd, or a unit test) feeds it events - a received packet, a kernel
@@ -223,19 +224,26 @@ int hip_engine_rekey(struct hip_engine *e, uint64_t now_ms,
 
 /* The kernel reports that the SA with spi (inbound or outbound) reached
  * its soft (hard = false: start a rekey, as hip_engine_rekey) or hard
- * limit (hard = true: the association is closed unless a rekey already
- * replaced that SA).  HIP_ENOENT when no association uses spi (e.g. an
- * SA already replaced by a rekey). */
+ * limit (hard = true: the association is closed - CLOSE, SA_DELETE -
+ * unless a rekey already replaced that SA, whose old pair is then
+ * deleted at once).  HIP_ENOENT when no association uses spi (e.g. an
+ * SA already replaced by a rekey and deleted); HIP_ENOSPC. */
 int hip_engine_sa_expired(struct hip_engine *e, uint64_t now_ms,
 			  uint32_t spi, bool hard);
 
 /* The local host's usable locators changed: locs (1..n, preferred
- * first; IPv4 v4-mapped) is the complete new set.  Every ESTABLISHED
- * association whose set of usable locators changed gets an UPDATE with
- * LOCATOR_SET (and ESP_INFO, SEQ); when its current local locator is
- * gone, its SAs move to the preferred new one (SA_MIGRATE).  n = 0:
- * no address at all (nothing is sent; associations wait).  0,
- * HIP_EINVAL, HIP_ENOSPC (queue full: drain and call again). */
+ * first; IPv4 v4-mapped; the first 4 are used) is the complete new set.
+ * Every ESTABLISHED association (not pinned, see below) whose set of
+ * usable locators changed gets an UPDATE with LOCATOR_SET (and
+ * ESP_INFO, SEQ); when its current local locator is gone, its SAs move
+ * at once to the preferred new one that reaches the peer (same outer
+ * family: a peer locator of that family it announced or that
+ * hip_engine_peer_add gave) with SA_MIGRATE.  The peer moves its side
+ * (SA_MIGRATE) once our new locator answered its ECHO_REQUEST_SIGNED.
+ * n = 0: no address at all (nothing is sent; associations wait).  0,
+ * HIP_EINVAL (an unspecified, loopback or multicast address), HIP_ENOSPC
+ * (queue full: drain and call again with the same set; associations
+ * already done are skipped). */
 int hip_engine_set_locators(struct hip_engine *e, uint64_t now_ms,
 			    const struct in6_addr *locs, size_t n);
 
@@ -244,7 +252,8 @@ int hip_engine_set_locators(struct hip_engine *e, uint64_t now_ms,
  * through the MSRD: the association is then pinned to locs and later
  * hip_engine_set_locators calls leave it alone, until this is called
  * with n = 0 (back to the host's set).  0, HIP_ENOENT, HIP_EINVAL,
- * HIP_ESTATE (not ESTABLISHED), HIP_ENOSPC. */
+ * HIP_ESTATE (not ESTABLISHED), HIP_ENOSPC.  A pinned association's
+ * data path moves only when its current local locator is not in locs. */
 int hip_engine_assoc_set_locators(struct hip_engine *e, uint64_t now_ms,
 				  const uint8_t *local_hit,
 				  const uint8_t peer_hit[HIP_HIT_LEN],
@@ -293,7 +302,9 @@ enum hip_engine_action_type {
 	HIP_ACT_SA_DELETE,
 	HIP_ACT_STATE_CHANGED,
 	HIP_ACT_LOG,
-	HIP_ACT_SA_MIGRATE,	/* move the SA pair to new locators */
+	HIP_ACT_SA_MIGRATE,	/* move the SA pair (and the association's
+				 * policies) to new locators; SAs of a
+				 * rekey's old pair are deleted first */
 };
 
 /* sa_install.flags */

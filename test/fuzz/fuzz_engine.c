@@ -2,7 +2,8 @@
  * fuzz_engine.c - arbitrary bytes as received packets into an engine in
  * each state of the base exchange and after it.
  *
- * Input: one control octet, then the packet.  Control bits 0-2 pick the
+ * Input: one control octet, then the packet (UPDATE included: rekey and
+ * locator seeds go to states 4 and 5).  Control bits 0-2 pick the
  * state of the receiving engine (0 fresh Responder, 1 I1-SENT, 2
  * I2-SENT, 3 R2-SENT, 4 ESTABLISHED Initiator, 5 ESTABLISHED Responder,
  * 6 CLOSING, 7 CLOSED); bit 3 writes the right HITs into the header and
@@ -296,13 +297,35 @@ static void seed(const char *dir, int n, int state, const uint8_t *pkt,
 	fclose(f);
 }
 
-int main(int argc, char **argv)
+/* Deliver what is on the wire, writing each packet as a seed. */
+static void deliver_seeds(struct pair *p, const char *dir, int *n)
 {
 	/* Receiving state of each packet type of the exchange. */
 	static const int state_of[32] = {
 		[HIP_I1] = 0, [HIP_R1] = 1, [HIP_I2] = 3, [HIP_R2] = 2,
 		[HIP_CLOSE] = 5, [HIP_CLOSE_ACK] = 6,
 	};
+
+	while (p->n_wire > 0) {
+		int t = p->wire[0].pkt[2] & 0x7f;
+		int to = p->wire[0].to;
+		/* UPDATEs go to an ESTABLISHED Initiator (4) or Responder. */
+		int st = t == HIP_UPDATE ? 4 + to : state_of[t & 31];
+
+		seed(dir, (*n)++, st, p->wire[0].pkt, p->wire[0].len);
+		hip_engine_recv(p->s[to].e, p->now, &p->wire[0].src,
+				&p->wire[0].dst, p->wire[0].pkt,
+				p->wire[0].len);
+		memmove(&p->wire[0], &p->wire[1],
+			(p->n_wire - 1) * sizeof(p->wire[0]));
+		p->n_wire--;
+		drain(p, to);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct in6_addr moved;
 	struct pair *p;
 	int n = 0;
 
@@ -314,27 +337,23 @@ int main(int argc, char **argv)
 		return 1;
 	hip_engine_acquire(p->s[0].e, p->now, NULL, p->s[1].hit);
 	drain(p, 0);
-	for (int phase = 0; phase < 2; phase++) {
-		while (p->n_wire > 0) {
-			int t = p->wire[0].pkt[2] & 0x7f;
-			int to = p->wire[0].to;
-
-			seed(argv[1], n++, state_of[t & 31], p->wire[0].pkt,
-			     p->wire[0].len);
-			hip_engine_recv(p->s[to].e, p->now, &p->wire[0].src,
-					&p->wire[0].dst, p->wire[0].pkt,
-					p->wire[0].len);
-			memmove(&p->wire[0], &p->wire[1],
-				(p->n_wire - 1) * sizeof(p->wire[0]));
-			p->n_wire--;
-			drain(p, to);
-		}
-		p->now += 60000;
-		hip_engine_timeout(p->s[1].e, p->now);
-		drain(p, 1);
-		hip_engine_close(p->s[0].e, p->now, NULL, p->s[1].hit);
-		drain(p, 0);
-	}
+	deliver_seeds(p, argv[1], &n);
+	p->now += 60000;
+	hip_engine_timeout(p->s[1].e, p->now);
+	drain(p, 1);
+	/* UPDATEs: a rekey (ESP_INFO, SEQ, ACK), then a move (LOCATOR_SET,
+	 * ECHO_REQUEST_SIGNED, ECHO_RESPONSE_SIGNED). */
+	hip_engine_rekey(p->s[0].e, p->now, NULL, p->s[1].hit);
+	drain(p, 0);
+	deliver_seeds(p, argv[1], &n);
+	moved = p->s[0].addr;
+	moved.s6_addr[7] = 0x42;
+	hip_engine_set_locators(p->s[0].e, p->now, &moved, 1);
+	drain(p, 0);
+	deliver_seeds(p, argv[1], &n);
+	hip_engine_close(p->s[0].e, p->now, NULL, p->s[1].hit);
+	drain(p, 0);
+	deliver_seeds(p, argv[1], &n);
 	pair_free(p);
 	return 0;
 }
