@@ -38,7 +38,7 @@ scen_real_bin() {
 	fi
 }
 if [ -d "$PWD/libhipcore/.libs" ]; then
-	export LD_LIBRARY_PATH=$PWD/libhipcore/.libs:$PWD/hipd/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+	export LD_LIBRARY_PATH=$PWD/libhipcore/.libs:$PWD/libpfkey/.libs:$PWD/hipd/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 fi
 HIPD=$(scen_real_bin "$HIPD")
 HIPCONF=$(scen_real_bin "$HIPCONF")
