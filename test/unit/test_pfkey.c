@@ -288,6 +288,7 @@ START_TEST(test_proposal_supported)
 	ck_assert_uint_eq(replay, 32);
 	ck_assert_uint_eq(n, 3);
 	for (i = 0; i < 3; i++) {
+		memset(&co, 0, sizeof(co));	/* padding, for the compare */
 		ck_assert_int_eq(pfkey_get_comb(&m, i, &co), 0);
 		ck_assert_mem_eq(&co, &c[i], sizeof(co));
 	}
