@@ -128,6 +128,25 @@ int pfk_build_init(struct pfk_kernel *p, struct pfkey_builder *b, void *buf,
 				pfkey_next_seq(&p->req), p->req.pid);
 }
 
+/*
+ * af_key sends every socket a copy of every SA and policy change (with
+ * the keys) and drops what does not fit in a full receive queue: our
+ * replies too.  The request socket is read only while it waits for a
+ * reply, so empty it before each request.
+ */
+void pfk_drain(struct pfk_kernel *p)
+{
+	ssize_t n;
+	int any = 0;
+
+	do {
+		n = recv(p->req.fd, p->rbuf, sizeof(p->rbuf), MSG_DONTWAIT);
+		any |= n > 0;
+	} while (n > 0 || (n < 0 && errno == EINTR));
+	if (any)
+		hip_wipe(p->rbuf, sizeof(p->rbuf));
+}
+
 int pfk_request(struct pfk_kernel *p, void *msg, size_t len,
 		struct pfkey_msg *out)
 {
@@ -135,6 +154,7 @@ int pfk_request(struct pfk_kernel *p, void *msg, size_t len,
 	int r;
 
 	p->base.errmsg[0] = '\0';
+	pfk_drain(p);
 	r = pfkey_request(&p->req, msg, len, p->rbuf, sizeof(p->rbuf), out,
 			  PFK_TIMEOUT_MS, NULL, NULL);
 	hip_wipe(msg, len);

@@ -49,6 +49,8 @@ int pfk_errno_to_hip(int err);
  * is described in p->base.errmsg. */
 int pfk_request(struct pfk_kernel *p, void *msg, size_t len,
 		struct pfkey_msg *out);
+/* Drop what is queued on the request socket (others' broadcasts). */
+void pfk_drain(struct pfk_kernel *p);
 /* Start a request of type/satype in buf (PFK_MSG_BUF bytes). */
 int pfk_build_init(struct pfk_kernel *p, struct pfkey_builder *b, void *buf,
 		   uint8_t type, uint8_t satype);

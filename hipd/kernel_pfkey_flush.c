@@ -99,6 +99,7 @@ int pfk_flush_owned(struct hip_kernel *k, unsigned *count)
 	int r;
 
 	p->base.errmsg[0] = '\0';
+	pfk_drain(p);
 	r = pfkey_dump(&p->req, SADB_X_SPDDUMP, SADB_SATYPE_UNSPEC,
 		       pfk_flush_pol_cb, &pols, PFK_TIMEOUT_MS, NULL, NULL);
 	if (r < 0)
@@ -115,6 +116,7 @@ int pfk_flush_owned(struct hip_kernel *k, unsigned *count)
 			done++;
 	}
 	if (r == 0) {
+		pfk_drain(p);
 		r = pfkey_dump(&p->req, SADB_DUMP, SADB_SATYPE_ESP,
 			       pfk_flush_sa_cb, &sas, PFK_TIMEOUT_MS, NULL,
 			       NULL);

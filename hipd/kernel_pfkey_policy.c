@@ -10,6 +10,7 @@
  * with SADB_X_SPDDELETE.  Moving: SADB_X_MIGRATE per direction.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "hip/error.h"
@@ -161,6 +162,7 @@ int pfk_del_policy(struct hip_kernel *k, const struct hip_kernel_sel *inner,
 	if (pfk_check_sel(inner) < 0 || pfk_check_dir(dir) < 0)
 		return HIP_EINVAL;
 	p->base.errmsg[0] = '\0';
+	pfk_drain(p);
 	r = pfkey_dump(&p->req, SADB_X_SPDDUMP, SADB_SATYPE_UNSPEC,
 		       pfk_find_cb, &f, PFK_TIMEOUT_MS, NULL, NULL);
 	if (r < 0) {
@@ -235,6 +237,7 @@ static int pfk_send_noreply(struct pfk_kernel *p, void *msg, size_t len)
 	memcpy(&seq, (uint8_t *)msg + 8, 4);
 	memcpy(&pid, (uint8_t *)msg + 12, 4);
 	p->base.errmsg[0] = '\0';
+	pfk_drain(p);
 	r = pfkey_send(&p->req, msg, len);
 	hip_wipe(msg, len);
 	if (r < 0) {
@@ -250,7 +253,12 @@ static int pfk_send_noreply(struct pfk_kernel *p, void *msg, size_t len)
 		if (m.type == SADB_X_MIGRATE && m.seq == seq && m.pid == pid &&
 		    m.errno_val != 0) {
 			r = -(int)m.errno_val;
-			pfk_set_errmsg(p, "SADB_X_MIGRATE", r);
+			if (r == -ENOPROTOOPT)
+				snprintf(p->base.errmsg, sizeof(p->base.errmsg),
+					 "SADB_X_MIGRATE: the kernel was built "
+					 "without CONFIG_NET_KEY_MIGRATE");
+			else
+				pfk_set_errmsg(p, "SADB_X_MIGRATE", r);
 			return pfk_errno_to_hip(r);
 		}
 	}

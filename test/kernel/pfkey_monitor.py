@@ -52,12 +52,13 @@ def main():
         if not r:
             continue
         try:
-            hdr = s.recv(16, socket.MSG_TRUNC)
+            hdr = s.recv(16)  # the rest of the datagram is discarded
         except InterruptedError:
             continue
         if len(hdr) < 16:
             continue
-        _, typ, err, _, _, _, _, pid = struct.unpack("=BBBBHHII", hdr)
+        _, typ, err, _, _, _, _, pid = struct.unpack("=BBBBHHII",
+                                                     hdr[:16])
         out.write("%s %d %d\n" % (NAMES.get(typ, str(typ)), err, pid))
         out.flush()
     s.close()
