@@ -28,6 +28,7 @@
 #include "hipd/daemon.h"
 #include "hipd/hitdev.h"
 #include "hipd/kernel.h"
+#include "hipd/mobility.h"
 #include "hipd/msrd.h"
 #include "hipd/net.h"
 
@@ -133,8 +134,7 @@ void hipd_daemon_drain(struct hipd_daemon *d)
 			hipd_daemon_sa_delete(d, &a);
 			break;
 		case HIP_ACT_SA_MIGRATE:
-			/* hipd/daemon_mobility.c will move the SAs */
-			log_warnx("kernel", "SA migration is not implemented");
+			hipd_mobility_migrate(d, &a);
 			break;
 		case HIP_ACT_STATE_CHANGED:
 			state_event(d, &a);
@@ -312,6 +312,8 @@ int hipd_daemon_identities_changed(struct hipd_daemon *d, char *err,
 	hip_engine_free(d->engine);
 	d->engine = e;
 	hipd_daemon_drain(d);
+	hipd_mobility_reset(d);
+	hipd_mobility_changed(d);
 	/* HITs on the interface follow the identities */
 	for (size_t i = 0; i < n_old; i++)
 		if (hipd_state_hi_find(&d->state, old[i]) < 0)
@@ -431,7 +433,7 @@ static int open_sockets(struct hipd_daemon *d, char *err, size_t errcap)
 	int fds[HIP_NET_NFDS], r;
 	size_t n;
 
-	r = hip_addrs_open(&d->addrs, HIP_ADDRS_NO_EVENTS);
+	r = hip_addrs_open(&d->addrs, 0);
 	if (r < 0) {
 		d->addrs = NULL;
 		seterr(err, errcap, "cannot open rtnetlink: %s",
@@ -486,7 +488,7 @@ static int open_sockets(struct hipd_daemon *d, char *err, size_t errcap)
 		seterr(err, errcap, "cannot register the control commands");
 		return r;
 	}
-	return 0;
+	return hipd_mobility_open(d, err, errcap);
 loop_fail:
 	seterr(err, errcap, "event loop: %s", hip_strerror(r));
 	return r;
@@ -600,6 +602,7 @@ void hipd_daemon_stop(struct hipd_daemon *d)
 	d->ctl = NULL;
 	hipd_msrd_close(d->msrd);
 	d->msrd = NULL;
+	hipd_mobility_close(d);
 	if (d->net != NULL)
 		hip_net_close(d->net);
 	d->net = NULL;
@@ -659,6 +662,7 @@ int hipd_daemon_reload(struct hipd_daemon *d, char *err, size_t errcap)
 	memcpy(d->cfg.ignore, nc.ignore, sizeof(nc.ignore));
 	memcpy(d->cfg.ignore_plen, nc.ignore_plen, sizeof(nc.ignore_plen));
 	hipd_log_set_level(nc.log_level);
+	hipd_mobility_changed(d);	/* ignore-locator may have changed */
 	log_info(D, "configuration reloaded");
 	return 0;
 }

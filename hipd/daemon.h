@@ -135,6 +135,7 @@ struct hip_kernel;
 struct hip_net;
 struct hip_hitdev;
 struct hip_addrs;
+struct hipd_mobility;
 struct hipd_ctl_server;
 struct hipd_msrd;
 
@@ -175,6 +176,7 @@ struct hipd_daemon {
 	struct hip_net *net;
 	struct hip_hitdev *hitdev;
 	struct hip_addrs *addrs;
+	struct hipd_mobility *mob;	/* daemon_mobility.c */
 	struct hipd_ctl_server *ctl;
 	struct hipd_msrd *msrd;		/* the MSRD socket (msrd.h) */
 	struct hip_engine *engine;

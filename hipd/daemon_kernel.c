@@ -163,22 +163,28 @@ int hipd_env_alloc_spi(void *arg, const uint8_t local_hit[HIP_HIT_LEN],
 	return r;
 }
 
+/* v less up to a tenth of it, at random. */
+static uint64_t jitter_down(uint64_t v)
+{
+	uint64_t r = 0;
+
+	if (v < 10 || RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
+		return v;
+	return v - r % (v / 10 + 1);
+}
+
 /*
- * The configured lifetimes.  The soft time limit is drawn up to a tenth
- * earlier at random, so that the two ends of an association (whose SAs
- * were added within the same second) rarely start a rekey at the same
- * moment; the hard limits stay as configured.
+ * The configured lifetimes.  The soft limits are drawn up to a tenth
+ * lower at random, so that the two ends of an association (whose SAs
+ * were added at the same time and carry the same bytes) rarely start a
+ * rekey at the same moment; the hard limits stay as configured.
  */
 static void lifetime_of(struct hip_kernel_lifetime *l,
 			const struct hipd_config *cfg)
 {
-	uint32_t r = 0, soft = cfg->sa_soft_seconds;
-
-	l->soft_bytes = cfg->sa_soft_bytes;
+	l->soft_bytes = jitter_down(cfg->sa_soft_bytes);
 	l->hard_bytes = cfg->sa_hard_bytes;
-	if (soft >= 10 && RAND_bytes((unsigned char *)&r, sizeof(r)) == 1)
-		soft -= r % (soft / 10 + 1);
-	l->soft_seconds = soft;
+	l->soft_seconds = jitter_down(cfg->sa_soft_seconds);
 	l->hard_seconds = cfg->sa_hard_seconds;
 }
 
@@ -469,7 +475,13 @@ static void expire_event(struct hipd_daemon *d,
 		d->ctr.sa_hard_expires++;
 	else
 		d->ctr.sa_soft_expires++;
-	r = HIP_ENOENT;	/* hip_engine_sa_expired: engine support pending */
+	for (int i = 0; i < 8; i++) {
+		r = hip_engine_sa_expired(d->engine, hipd_daemon_now(d), spi,
+					  hard);
+		if (r != HIP_ENOSPC)
+			break;
+		hipd_daemon_drain(d);	/* queue full: make room */
+	}
 	if (r == HIP_ENOENT) {
 		log_debug("kernel", "SA 0x%08" PRIx32 " reached its %s limit: "
 			  "no association uses it (replaced or never "

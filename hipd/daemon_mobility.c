@@ -183,6 +183,10 @@ void hipd_mobility_changed(struct hipd_daemon *d)
 			break;
 		hipd_daemon_drain(d);	/* queue full: make room */
 	}
+	if (r == HIP_EUNSUPPORTED) {
+		log_debug(M, "the engine cannot announce locators yet");
+		return;
+	}
 	if (r < 0) {
 		log_warnx(M, "the engine refused the locators: %s",
 			  hip_strerror(r));
