@@ -7,6 +7,7 @@
 #   sa_spis HOST                  SPIs of HOST's own SAs (hex, sorted)
 #   tcp_retrans HOST              TCP RetransSegs of HOST's namespace
 #   xfrm_stat HOST NAME           a /proc/net/xfrm_stat counter (0 if none)
+#   xfrm_errors HOST              its non-zero counters
 #   hipd_counter HOST NAME        = counter (a status counter)
 #   xfer_start HOST_R HOST_S DST MIB [TIMEOUT [RATE]]
 #                                 TCP transfer HOST_S -> DST (HOST_R's
@@ -56,6 +57,14 @@ tcp_retrans() {
 xfrm_stat() {
 	netns_exec "$1" cat /proc/net/xfrm_stat 2>/dev/null |
 		awk -v n="$2" '$1 == n { v = $2 } END { print v + 0 }'
+}
+
+# xfrm_errors HOST: the non-zero counters of /proc/net/xfrm_stat as
+# "Name=N ..." ("none" when all are zero or the kernel has none).
+xfrm_errors() {
+	netns_exec "$1" cat /proc/net/xfrm_stat 2>/dev/null |
+		awk '$2 != 0 { printf "%s%s=%s", sep, $1, $2; sep = " " }
+		     END { if (sep == "") print "none"; else print "" }'
 }
 
 hipd_counter() {

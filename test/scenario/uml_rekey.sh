@@ -127,7 +127,8 @@ run_backend() {
 		"TCP retransmitted segments (sender): $((r1 - r0));" \
 		"ESP packets without SA (XfrmInNoStates, both): $((ns1 - ns0));" \
 		"UPDATE packets sent: A $(counter a updates-sent)," \
-		"B $(counter b updates-sent)"
+		"B $(counter b updates-sent);" \
+		"XFRM errors A: $(xfrm_errors a), B: $(xfrm_errors b)"
 	hipd_stop a
 	hipd_stop b
 
