@@ -422,7 +422,17 @@ static void ha_json(struct hip_json *j, const struct row *it)
 		hip_json_key(j, "bytes_out");
 		hip_json_uint(j, it->bytes_out);
 	}
+	/* "rekeys", "moves" */
+	if (it->has_list)
+		hipconf_for_each_item(it, status_counter, j);
 	hip_json_object_end(j);
+}
+
+/* The association's named counters as " name N" pairs. */
+static void ha_counter_text(const struct row *it, void *arg)
+{
+	(void)arg;
+	printf(" %s %" PRIu32, it->name, it->count);
 }
 
 static void ha_row(const struct row *it, void *arg)
@@ -439,12 +449,15 @@ static void ha_row(const struct row *it, void *arg)
 	else
 		strcpy(age, "-");
 	printf("%s %s %s %s->%s spi 0x%08" PRIx32 "/0x%08" PRIx32 " %s "
-	       "age %s\n", hipconf_addr_str(&it->local_hit, lh, sizeof(lh)),
+	       "age %s", hipconf_addr_str(&it->local_hit, lh, sizeof(lh)),
 	       hipconf_addr_str(&it->peer_hit, ph, sizeof(ph)),
 	       hip_engine_state_name(it->state),
 	       hipconf_addr_str(&it->local_loc, ll, sizeof(ll)),
 	       hipconf_addr_str(&it->peer_loc, pl, sizeof(pl)), it->spi_in,
 	       it->spi_out, hipconf_esp_name(it->esp), age);
+	if (it->has_list)
+		hipconf_for_each_item(it, ha_counter_text, NULL);
+	printf("\n");
 }
 
 static int ha_list(void)
@@ -493,6 +506,11 @@ static int ha_show(const struct in6_addr *hit, bool print, int *state)
 	if (top.has_bytes)
 		printf("bytes in / out: %" PRIu64 " / %" PRIu64 "\n",
 		       top.bytes_in, top.bytes_out);
+	if (top.has_list) {
+		printf("counters:      ");
+		hipconf_for_each_item(&top, ha_counter_text, NULL);
+		printf("\n");
+	}
 	return HIPCONF_EXIT_OK;
 }
 

@@ -508,6 +508,15 @@ static int put_assoc(struct hip_ctl_msg *m, struct hipd_daemon *d,
 		r = hip_ctl_put_u64(m, HIP_CTL_A_BYTES_IN, bin);
 	if (r == 0 && d->data_plane)
 		r = hip_ctl_put_u64(m, HIP_CTL_A_BYTES_OUT, bout);
+	/* named counters, as in status: rekeys and locator moves */
+	if (r == 0)
+		r = hip_ctl_nest_begin(m, HIP_CTL_A_LIST);
+	if (r == 0)
+		r = put_counter(m, "rekeys", ai->rekeys);
+	if (r == 0)
+		r = put_counter(m, "moves", ai->moves);
+	if (r == 0)
+		r = hip_ctl_nest_end(m);
 	return r;
 }
 
