@@ -380,6 +380,72 @@ START_TEST(test_both_move)
 }
 END_TEST
 
+/* Drop UPDATE number filter_arg (0-based) once. */
+static enum mock_verdict drop_nth_update(struct mock_net *n,
+					 const struct mock_pkt *p)
+{
+	if (mock_pkt_type(p) != HIP_UPDATE)
+		return MOCK_DELIVER;
+	return n->filter_count++ == (unsigned)n->filter_arg ? MOCK_DROP :
+							      MOCK_DELIVER;
+}
+
+/* A move with one of its three UPDATEs lost: retransmitted (the echo
+ * request to the new address), the move completes. */
+START_TEST(test_move_lost_update)
+{
+	struct mock_net *n = setup(false);
+	struct in6_addr old1 = n->h[1].addr;
+	struct in6_addr new0 = mock_addr("2001:db8:1::1");
+	struct hip_engine_assoc_info i0, i1;
+
+	establish(n);
+	n->filter = drop_nth_update;
+	n->filter_arg = _i;
+	n->filter_count = 0;
+	mock_set_addrs(n, 0, &new0, 1);
+	ck_assert_int_eq(hip_engine_set_locators(n->h[0].e, n->now, &new0, 1),
+			 0);
+	mock_run(n, 30000);
+	ck_assert_uint_eq(n->dropped, 1);
+	check_locs(n, 0, &new0, &old1);
+	check_locs(n, 1, &old1, &new0);
+	ck_assert_uint_eq(n->h[1].n_migrates, 1);
+	ck_assert_int_eq(mock_assoc(n, 0, &i0), 0);
+	ck_assert_int_eq(mock_assoc(n, 1, &i1), 0);
+	ck_assert(!i0.update_pending && !i1.update_pending);
+	teardown(n);
+}
+END_TEST
+
+/* A move on one side while the other starts a rekey: both complete,
+ * the new SAs on the new locators. */
+START_TEST(test_move_during_rekey)
+{
+	struct mock_net *n = setup(false);
+	struct in6_addr old1 = n->h[1].addr;
+	struct in6_addr new0 = mock_addr("2001:db8:1::1");
+	const struct hip_engine_sa *sa;
+
+	establish(n);
+	ck_assert_int_eq(hip_engine_rekey(n->h[_i].e, n->now, NULL,
+					  n->h[1 - _i].hit), 0);
+	mock_set_addrs(n, 0, &new0, 1);
+	ck_assert_int_eq(hip_engine_set_locators(n->h[0].e, n->now, &new0, 1),
+			 0);
+	mock_run(n, 60000);
+	check_locs(n, 0, &new0, &old1);
+	check_locs(n, 1, &old1, &new0);
+	ck_assert_uint_eq(n->h[0].n_installs, 2);
+	ck_assert_uint_eq(n->h[1].n_installs, 2);
+	sa = &n->h[1].installs[1].u.sa_install.out;
+	ck_assert_uint_eq(sa->spi, n->h[0].installs[1].u.sa_install.in.spi);
+	ck_assert_mem_eq(sa->enc_key, n->h[0].installs[1].u.sa_install.in.enc_key,
+			 sa->enc_key_len);
+	teardown(n);
+}
+END_TEST
+
 /* Pinned associations (MSRD) ignore the host's set until unpinned. */
 START_TEST(test_pinned)
 {
@@ -633,6 +699,8 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, test_forged_locator, 0, 4);
 	tcase_add_loop_test(tc, test_multihoming, 0, 2);
 	tcase_add_test(tc, test_both_move);
+	tcase_add_loop_test(tc, test_move_lost_update, 0, 3);
+	tcase_add_loop_test(tc, test_move_during_rekey, 0, 2);
 	tcase_add_test(tc, test_pinned);
 	tcase_add_test(tc, test_locator_api);
 	tcase_add_test(tc, test_hundred_move);
