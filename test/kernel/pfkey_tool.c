@@ -25,10 +25,11 @@
  *   spdflush
  *   migrate   src A/P dst A/P dir D mode M reqid N old-src A old-dst A
  *             new-src A new-dst A [km-local A km-remote A]
- *   wait      type acquire|expire [count N] [timeout SECS] [mpi N]
+ *   wait      type acquire|expire [count N] [timeout SECS] [mpi N] [spi N]
  *             register for ESP, print "ready", then print COUNT
  *             messages of the type; with mpi, each ACQUIRE is also
- *             re-built with SADB_X_REF(MPI) and printed again
+ *             re-built with SADB_X_REF(MPI) and printed again; with
+ *             spi, only messages about that SA count
  *
  * Modes: transport, tunnel, beet.  Algorithms: aes (AES-CBC), null,
  * sha256, sha1, or a number.  Replies are printed one extension a line
@@ -259,9 +260,16 @@ static void print_msg(const struct pfkey_msg *m)
 	uint8_t replay;
 	size_t n, i;
 
+	struct pfkey_msg strict;
+	int serr = pfkey_parse(m->buf, m->len, PFKEY_PARSE_STRICT, &strict);
+
+	/* "strict=" tells whether the message also passes
+	 * PFKEY_PARSE_STRICT, i.e. whether the placement table agrees
+	 * with what the kernel sends. */
 	printf("msg type=%s satype=%u errno=%u seq=%" PRIu32 " pid=%" PRIu32
-	       " len=%zu\n", pfkey_msg_type_name(m->type), m->satype,
-	       m->errno_val, m->seq, m->pid, m->len);
+	       " len=%zu strict=%s\n", pfkey_msg_type_name(m->type),
+	       m->satype, m->errno_val, m->seq, m->pid, m->len,
+	       serr ? pfkey_strerror(serr) : "ok");
 	if (pfkey_get_sa(m, &sa) == 0)
 		printf("sa spi=0x%08" PRIx32 " replay=%u state=%u auth=%u "
 		       "encrypt=%u flags=0x%" PRIx32 "\n", sa.spi, sa.replay,
@@ -714,6 +722,7 @@ static int cmd_wait(struct pfkey_sock *s, const struct opts *o)
 	uint8_t want = !strcmp(t, "acquire") ? SADB_ACQUIRE :
 		!strcmp(t, "expire") ? SADB_EXPIRE : (uint8_t)num(t);
 	uint64_t count = num_or(o, "count", 1), got = 0;
+	struct pfkey_sa sa;
 	int64_t deadline;
 	struct pfkey_msg m;
 	size_t len;
@@ -732,6 +741,11 @@ static int cmd_wait(struct pfkey_sock *s, const struct opts *o)
 		if (err)
 			return die_err("wait: receive", err);
 		if (m.type != want)
+			continue;
+		/* With spi, only messages about that SA count (the kernel
+		 * also expires larval SAs of earlier ACQUIREs). */
+		if (opt(o, "spi") && (pfkey_get_sa(&m, &sa) ||
+				      sa.spi != (uint32_t)num(opt(o, "spi"))))
 			continue;
 		got++;
 		print_msg(&m);

@@ -110,10 +110,12 @@ add spi 0x2000 src 10.0.0.1 dst 10.0.0.2 mode tunnel reqid 9 $ALGS
 add spi 0x2000 src 10.0.0.1 dst 10.0.0.2 mode tunnel reqid 9 $ALGS
 add spi 0x2001 src 2001:db8::1 dst 2001:db8::2 mode beet reqid 11 $ALGS
 update spi 0x2000 src 10.0.0.1 dst 10.0.0.2 mode tunnel reqid 9 $ALGS hard-sec 300
+update spi 0x2000 src 10.0.0.1 dst 10.0.0.2 mode tunnel reqid 9 $ALGS soft-sec 200 hard-sec 300
+add spi 0x2002 src 10.0.0.1 dst 10.0.0.2 mode tunnel reqid 9 $ALGS soft-bytes 1000
 dump
 EOF
-rcs "GETSPI, UPDATE, GET, ADD, ADD again (EEXIST), ADD v6 BEET, UPDATE with a hard lifetime, DUMP" \
-	sa "0 0 0 0 1 0 1 0"
+rcs "GETSPI, UPDATE, GET, ADD, ADD again (EEXIST), ADD v6 BEET, UPDATE with only a hard lifetime (EINVAL), UPDATE with both, ADD with only a soft one (EINVAL), DUMP" \
+	sa "0 0 0 0 1 0 1 0 1 0"
 check "GETSPI gives the one SPI of the range, larval" "$WORK/sa.out" \
 	'^sa spi=0x00001000 replay=0 state=0 '
 check "UPDATE makes it mature with the algorithms" "$WORK/sa.out" \
@@ -123,10 +125,18 @@ check "GET returns the key lengths (never printed keys)" "$WORK/sa.out" \
 check "second ADD of an SPI: EEXIST" "$WORK/sa.out" 'add: File exists'
 check "DUMP reassembled into 3 entries" "$WORK/sa.out" '^entries 3$'
 check "BEET SA2 mode read back" "$WORK/sa.out" '^sa2 mode=3 reqid=11 '
-# Finding, see man page: 6.1 refuses SADB_UPDATE with LIFETIME_HARD.
-check "UPDATE carrying LIFETIME_HARD: EINVAL (6.1 af_key)" "$WORK/sa.out" \
-	'SADB_UPDATE.*errno=22|update: Invalid argument'
+# Finding, see man page: 6.1 wants the soft and hard lifetimes together.
+check "UPDATE with only LIFETIME_HARD: EINVAL (6.1 af_key)" "$WORK/sa.out" \
+	'update: Invalid argument'
+check "ADD with only LIFETIME_SOFT: EINVAL (6.1 af_key)" "$WORK/sa.out" \
+	'add: Invalid argument'
 xstate state1
+ip -s -n "$NS" xfrm state > "$WORK/state1s.out" 2>&1
+check "ip xfrm: UPDATE set the lifetimes" "$WORK/state1s.out" \
+	'expire add: soft 200\(sec\), hard 300\(sec\)'
+check_not "ip xfrm: the refused ADD left no SA" "$WORK/state1.out" \
+	'spi 0x00002002'
+
 check "ip xfrm: GETSPI+UPDATE SA has cbc(aes) and reqid 5" "$WORK/state1.out" \
 	'proto esp spi 0x00001000 reqid 5 mode transport'
 check "ip xfrm: tunnel SA" "$WORK/state1.out" \
@@ -250,7 +260,12 @@ check "ip xfrm: the kernel's larval SA for the ACQUIRE" "$WORK/state5.out" \
 	'src 10.0.0.1 dst 10.0.0.2'
 
 echo "== EXPIRE"
-tool wait type expire count 2 timeout 30 > "$WORK/exp.out" 2>&1 &
+# The ACQUIRE left a larval SA, which expires on its own after 30 s.
+batch expflush <<EOF
+flush
+EOF
+rcs "FLUSH of the larval SA" expflush "0"
+tool wait type expire count 2 timeout 30 spi 0x3000 > "$WORK/exp.out" 2>&1 &
 bgpid=$!
 for _ in $(seq 150); do
 	grep -q '^ready' "$WORK/exp.out" && break
@@ -276,6 +291,12 @@ check "EXPIRE carries the hard lifetime" "$WORK/exp.out" \
 	'^lifetime_hard allocations=0 bytes=0 addtime=4 '
 xstate state6
 check_not "ip xfrm: hard-expired SA gone" "$WORK/state6.out" 'spi 0x00003000'
+
+# Every message the kernel sent also passed PFKEY_PARSE_STRICT.
+cat "$WORK"/*.out > "$WORK/all.txt"
+check "kernel messages seen" "$WORK/all.txt" '^msg type=.* strict=ok$'
+check_not "every kernel message passes PFKEY_PARSE_STRICT" "$WORK/all.txt" \
+	'^msg type=.* strict=[^o]'
 
 batch final <<EOF
 spdflush
