@@ -8,7 +8,11 @@
  * I2-SENT, 3 R2-SENT, 4 ESTABLISHED Initiator, 5 ESTABLISHED Responder,
  * 6 CLOSING, 7 CLOSED); bit 3 writes the right HITs into the header and
  * bit 4 the right checksum, so that the fuzzer reaches the parameter
- * processing instead of stopping at the first checks.
+ * processing instead of stopping at the first checks.  Bit 5 makes the
+ * packet authentic: its parameters up to the first HIP_MAC are kept and
+ * HIP_MAC and HIP_SIGNATURE are added with the sending engine's keys
+ * (white-box, engine_internal.h), so that the processing after the
+ * checks - UPDATE contents, rekeying, locators, CLOSE - is fuzzed too.
  *
  * The engine pairs of each state are built once and kept while the
  * state holds (a random packet should not move it; when it does, e.g.
@@ -25,6 +29,7 @@
 #include "hip/identity.h"
 #include "hip/proto.h"
 #include "hip/wire.h"
+#include "libhipcore/engine_internal.h"
 
 struct side {
 	struct hip_engine *e;
@@ -234,6 +239,42 @@ static bool pair_ok(struct pair *p)
 	return r == 0 && info.state == p->want;
 }
 
+/* Rebuild pkt (of *size octets) as the peer would send it: header and
+ * parameters below HIP_MAC kept (until the first malformed one), then
+ * HIP_MAC and HIP_SIGNATURE of the peer's association with me. */
+static void authenticate(struct side *peer, struct side *me, uint8_t *pkt,
+			 size_t *size)
+{
+	static uint8_t out[HIP_MAX_PACKET];
+	struct hip_assoc *a = engine_assoc_find(peer->e, NULL, me->hit);
+	struct hip_param_iter it;
+	struct hip_param prm;
+	struct hip_builder b;
+	struct in6_addr s, r;
+	size_t len;
+
+	if (a == NULL || !a->have_keys || *size < HIP_HDR_LEN)
+		return;
+	memcpy(s.s6_addr, peer->hit, HIP_HIT_LEN);
+	memcpy(r.s6_addr, me->hit, HIP_HIT_LEN);
+	if (hip_builder_init(&b, out, sizeof(out), (pkt[2] & 0x7f) ?
+			     (pkt[2] & 0x7f) : HIP_UPDATE, &s, &r, 0))
+		return;
+	hip_param_iter_init(&it, pkt + HIP_HDR_LEN, *size - HIP_HDR_LEN,
+			    HIP_HDR_LEN);
+	while (hip_param_next(&it, &prm) == 1 && prm.type < HIP_PARAM_HIP_MAC)
+		if (hip_put_param(&b, prm.type, prm.value, prm.len))
+			break;
+	if (engine_put_mac(&b, a, HIP_PARAM_HIP_MAC, NULL, 0) ||
+	    engine_put_sig(&b, peer->e->local[a->local_idx].id,
+			   HIP_PARAM_HIP_SIGNATURE) ||
+	    hip_builder_finish(&b, &len))
+		return;
+	hip_packet_set_checksum(out, len, &peer->addr, &me->addr);
+	memcpy(pkt, out, len);
+	*size = len;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t pkt[HIP_MAX_PACKET + 64];
@@ -269,7 +310,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			hip_packet_set_checksum(pkt, len, &peer->addr,
 						&me->addr);
 	}
+	if (data[0] & 32)
+		authenticate(peer, me, pkt, &size);
 	hip_engine_recv(me->e, p->now, &peer->addr, &me->addr, pkt, size);
+	while (hip_engine_next_action(me->e, &a) == 1)
+		hip_engine_action_wipe(&a);
+	/* Time passes a little: retransmissions, checks timing out. */
+	p->now += 100;
+	hip_engine_timeout(me->e, p->now);
 	while (hip_engine_next_action(me->e, &a) == 1)
 		hip_engine_action_wipe(&a);
 	return 0;
