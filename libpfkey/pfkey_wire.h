@@ -90,15 +90,19 @@ enum pfkey_ext_kind {
 	PFKEY_KIND_REF,
 };
 
-enum pfkey_ext_kind pfkey_ext_kind(unsigned int exttype);
+/* Internal functions are not exported from the shared library. */
+#define PFKEY_INTERNAL __attribute__((visibility("hidden")))
+
+PFKEY_INTERNAL enum pfkey_ext_kind pfkey_ext_kind(unsigned int exttype);
 
 /* Check one extension body (len bytes, header included; the header's
  * length and type are already known to be consistent). */
-int pfkey_ext_check(unsigned int exttype, const uint8_t *ext, size_t len);
+PFKEY_INTERNAL int pfkey_ext_check(unsigned int exttype, const uint8_t *ext,
+				   size_t len);
 
 /* Read a sockaddr of exactly len bytes at p: 0 or PFKEY_EEXT. */
-int pfkey_sockaddr_read(const uint8_t *p, size_t len,
-			union pfkey_sockaddr *out);
+PFKEY_INTERNAL int pfkey_sockaddr_read(const uint8_t *p, size_t len,
+				       union pfkey_sockaddr *out);
 
 /* Sizes of the fixed part of the structures on the wire. */
 #define PFKEY_MSG_HDR	16u
