@@ -20,7 +20,8 @@
  *     ...) or an error the kernel reported in sadb_msg_errno of a reply
  *     (-ENOENT, -EEXIST, -EINVAL, ...).
  * pfkey_strerror() describes both.  A function that fails leaves its
- * outputs, the builder and the socket as they were before the call.
+ * outputs, the message being built and the socket as they were before
+ * the call (a builder only remembers the error, see below).
  */
 #ifndef PFKEY_PFKEY_H
 #define PFKEY_PFKEY_H
