@@ -77,6 +77,12 @@ first_esp_from() {
 		print $1; exit }' "$WIRE_B"
 }
 
+# first_esp_to DST T0: the same for ESP packets to DST.
+first_esp_to() {
+	awk -v d="$1" -v t="$2" '$2 == "esp" && $5 == d && $1 >= t {
+		print $1; exit }' "$WIRE_B"
+}
+
 # updates_between T0 T1: UPDATE packets on the wire in [T0, T1).
 updates_between() {
 	awk -v a="$1" -v b="$2" '$2 == "hip" && $3 == 16 && $1 >= a &&
@@ -88,8 +94,16 @@ xfrm_has() {
 	ip -n "$(netns_name "$1")" xfrm state | grep -q "^src $2 dst $3\$"
 }
 
+# not_on HOST ADDR: no SA and no policy template of HOST uses ADDR.
+not_on() {
+	! { ip -n "$(netns_name "$1")" xfrm state
+	    ip -n "$(netns_name "$1")" xfrm policy; } |
+		grep -Eq "(src|dst) $2( |\$)"
+}
+
 # move OLD NEW PLEN: A swaps OLD for NEW; sets HANDOVER (s) or "".
 HANDOVERS=()
+BACK=()
 UPDATES=()
 move() {
 	local old=$1 new=$2 plen=$3 t0 t1 peer first
@@ -112,12 +126,25 @@ move() {
 		HANDOVER=
 		fail "move $old -> $new: no ESP from $new within 15 s"
 	fi
+	# B sends there only once the address answered its ECHO_REQUEST
+	first=
+	for _ in $(seq 100); do
+		first=$(first_esp_to "$new" "$t0")
+		[ -n "$first" ] && break
+		sleep 0.1
+	done
+	if [ -n "$first" ]; then
+		BACK+=("$(echo "$first - $t0" | bc)")
+		ok "  first ESP from B to $new after ${BACK[-1]} s"
+	else
+		fail "  no ESP from B to $new within 10 s more"
+	fi
 	check "  A's SAs on the new locators" \
 		netns_wait_for 5 xfrm_has a "$new" "$peer"
 	check "  B's SAs on the new locators" \
 		netns_wait_for 5 xfrm_has b "$peer" "$new"
-	check "  none left on $old" \
-		bash -c "! ip -n $(netns_name a) xfrm state | grep -q ' $old\$'"
+	check "  no SA or policy of A left on ${old%/*}" \
+		netns_wait_for 5 not_on a "${old%/*}"
 	sleep $((SPACING - 1))
 	t1=$(date +%s.%N)
 	UPDATES+=("$(updates_between "$t0" "$t1")")
@@ -144,8 +171,8 @@ check "forged UPDATE: B's locator for A unchanged ($loc_before)" \
 	test "$(ha_field b "$HIT_A" peer_locator)" = "$loc_before"
 check "forged UPDATE: B's SAs unchanged" \
 	test "$(sa_spis b | tr '\n' ' ')" = "$spis_before"
-check "forged UPDATE: no ESP and no ECHO towards M" \
-	bash -c "! grep -q ' 2001:db8:9::66\$' '$WIRE_M'"
+check "forged UPDATE: no ESP and no UPDATE (ECHO) towards M" \
+	bash -c "! grep -Eq ' (esp [^ ]*|hip 16) [^ ]* 2001:db8:9::66\$' '$WIRE_M'"
 check "forged UPDATE: data still flows to A ($cur)" \
 	netns_wait_for 3 xfrm_has b 2001:db8:1::2 "$cur"
 
@@ -160,13 +187,17 @@ check "ping after the moves" ping_until a "$HIT_B" 5
 check "locator moves counted (A $(counter a sa-migrations) migrations, $(counter a sa-migrate-fallbacks) fallbacks)" \
 	test $(( $(counter a sa-migrations) + $(counter a sa-migrate-fallbacks) )) -ge $((MOVES + 1))
 
-median=$(printf '%s\n' "${HANDOVERS[@]}" | sort -n |
-	awk '{ v[NR] = $1 } END { if (NR == 0) print "?";
-	      else if (NR % 2) print v[(NR + 1) / 2];
-	      else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+median() {
+	printf '%s\n' "$@" | sort -n |
+	awk 'NF { v[++n] = $1 } END { if (n == 0) print "?";
+	      else if (n % 2) print v[(n + 1) / 2];
+	      else printf "%.3f\n", (v[n / 2] + v[n / 2 + 1]) / 2 }'
+}
 echo "FIGURES $K handover (address change -> first ESP from the new" \
-	"address, UML, indicative): median $median s over" \
+	"address, UML, indicative): median $(median "${HANDOVERS[@]}") s over" \
 	"${#HANDOVERS[@]} moves (${HANDOVERS[*]});" \
+	"back to it from B (after the ECHO check): median" \
+	"$(median "${BACK[@]}") s (${BACK[*]});" \
 	"UPDATE packets per move: ${UPDATES[*]};" \
 	"UPDATEs sent: A $(counter a updates-sent), B $(counter b updates-sent);" \
 	"TCP retransmitted segments: $(tcp_retrans a)"
