@@ -253,6 +253,7 @@ check "ACQUIRE names the flow" "$WORK/acq.out" \
 check "ACQUIRE names the policy" "$WORK/acq.out" \
 	"^policy type=2 dir=2 id=$idacq "
 check "ACQUIRE has a proposal" "$WORK/acq.out" '^proposal replay=32 combs='
+note "ACQUIRE proposal: $(sed -n 's/^proposal //p' "$WORK/acq.out" | head -n 1)"
 check "ACQUIRE re-built with SADB_X_REF parses strictly, MPI kept" \
 	"$WORK/acq.out" '^ref ver=1 type=1 type_ext=0 mpi=0x1122334455667788$'
 xstate state5
