@@ -163,16 +163,6 @@ int pfk_request(struct pfk_kernel *p, void *msg, size_t len,
 	return pfk_errno_to_hip(r);
 }
 
-int pfk_is_zero(const uint8_t *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (b[i] != 0)
-			return 0;
-	return 1;
-}
-
 void pfk_sockaddr(union pfkey_sockaddr *sa, sa_family_t family,
 		  const uint8_t *b)
 {
@@ -184,21 +174,6 @@ void pfk_sockaddr(union pfkey_sockaddr *sa, sa_family_t family,
 		sa->sin6.sin6_family = AF_INET6;
 		memcpy(&sa->sin6.sin6_addr, b, 16);
 	}
-}
-
-int pfk_addr_bytes(const union pfkey_sockaddr *sa, sa_family_t *family,
-		   uint8_t b[16])
-{
-	memset(b, 0, 16);
-	if (sa->sa.sa_family == AF_INET) {
-		memcpy(b, &sa->sin.sin_addr, 4);
-	} else if (sa->sa.sa_family == AF_INET6) {
-		memcpy(b, &sa->sin6.sin6_addr, 16);
-	} else {
-		return HIP_EFORMAT;
-	}
-	*family = sa->sa.sa_family;
-	return 0;
 }
 
 int pfk_add_addr(struct pfkey_builder *b, uint16_t exttype,

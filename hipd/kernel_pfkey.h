@@ -8,8 +8,10 @@
  *   kernel_pfkey_policy.c  X_SPDADD/X_SPDUPDATE, X_SPDDELETE, X_MIGRATE
  *   kernel_pfkey_flush.c   flush_owned: DUMP, X_SPDDUMP, DELETE,
  *                          X_SPDDELETE2
- *   kernel_pfkey_events.c  ACQUIRE (with X_SPDGET and the larval SA),
- *                          EXPIRE, X_MIGRATE
+ *   kernel_pfkey_events.c  the event socket; an ACQUIRE's flow (with
+ *                          X_SPDGET and the larval SA)
+ *   kernel_pfkey_decode.c  EXPIRE, X_MIGRATE, ACQUIRE messages to
+ *                          events (no socket: fuzzed)
  *
  * The backend keeps an XFRM netlink handle (kernel_xfrm_*.c) for the
  * steps af_key cannot express; kernel_pfkey.c says which and why.
@@ -40,7 +42,7 @@ static inline struct pfk_kernel *pfk_of(struct hip_kernel *k)
 	return (struct pfk_kernel *)k;
 }
 
-/* kernel_pfkey.c */
+/* kernel_pfkey.c (pfk_addr_bytes, pfk_is_zero: kernel_pfkey_decode.c) */
 int pfk_errno_to_hip(int err);
 /* Send the message in msg (len bytes, built with pfk_build_init) and
  * wait for its reply, parsed into *out (may be NULL; points into
@@ -80,7 +82,7 @@ int pfk_get_sa_stats(struct hip_kernel *k, const struct hip_kernel_ip *dst,
 int pfk_delete_sa_raw(struct pfk_kernel *p, sa_family_t family,
 		      const uint8_t *dst, uint32_t spi);
 
-/* kernel_pfkey_policy.c */
+/* kernel_pfkey_policy.c (pfk_msg_sel: kernel_pfkey_decode.c) */
 int pfk_add_policy(struct hip_kernel *k, const struct hip_kernel_policy *pol);
 int pfk_del_policy(struct hip_kernel *k, const struct hip_kernel_sel *inner,
 		   enum hip_kernel_dir dir);
@@ -97,9 +99,18 @@ int pfk_flush_owned(struct hip_kernel *k, unsigned *count);
 int pfk_event_fd(struct hip_kernel *k);
 int pfk_read_events(struct hip_kernel *k, unsigned max,
 		    hip_kernel_event_cb cb, void *arg);
+
+/* kernel_pfkey_decode.c: no socket, no state */
 /* Decode an EXPIRE or X_MIGRATE message: 1 and *ev filled, 0 for other
- * messages, negative HIP_E* for malformed ones.  ACQUIRE needs the
- * kernel (X_SPDGET, the larval SA) and is decoded in read_events. */
+ * messages, negative HIP_E* for malformed ones. */
 int pfk_event_decode(const struct pfkey_msg *m, struct hip_kernel_event *ev);
+/* An ACQUIRE without its flow (ev->u.acquire.inner and .reqid stay 0):
+ * 1 and *ev, the template's outer addresses in *outer and the policy's
+ * PF_KEY direction in *dir; 0 for other messages, negative HIP_E* for
+ * malformed ones.  The flow needs the kernel (kernel_pfkey_events.c). */
+int pfk_acquire_decode(const struct pfkey_msg *m, struct hip_kernel_event *ev,
+		       struct hip_kernel_outer *outer, uint8_t *dir);
+/* The outer addresses of a message (SRC/DST extensions). */
+int pfk_msg_outer(const struct pfkey_msg *m, struct hip_kernel_outer *o);
 
 #endif

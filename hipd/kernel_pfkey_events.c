@@ -1,8 +1,9 @@
 /*
  * kernel_pfkey_events.c - what the PF_KEY socket registered for ESP
  * hears: SADB_ACQUIRE, SADB_EXPIRE and SADB_X_MIGRATE become struct
- * hip_kernel_event; the rest (every SA and policy change is broadcast
- * to all PF_KEY sockets, SAs with their keys) is dropped and wiped.
+ * hip_kernel_event (kernel_pfkey_decode.c reads them); the rest (every
+ * SA and policy change is broadcast to all PF_KEY sockets, SAs with
+ * their keys) is dropped and wiped.
  *
  * An ACQUIRE names the policy but not the flow (kernel_pfkey.c,
  * finding 2): the flow is the policy's selector when that is a HIT
@@ -25,117 +26,6 @@ int pfk_event_fd(struct hip_kernel *k)
 	struct pfk_kernel *p = pfk_of(k);
 
 	return p->have_ev ? p->ev.fd : -1;
-}
-
-static int pfk_msg_outer(const struct pfkey_msg *m,
-			 struct hip_kernel_outer *o)
-{
-	struct pfkey_address src, dst;
-	sa_family_t f1, f2;
-
-	memset(o, 0, sizeof(*o));
-	if (pfkey_get_address(m, SADB_EXT_ADDRESS_SRC, &src) < 0 ||
-	    pfkey_get_address(m, SADB_EXT_ADDRESS_DST, &dst) < 0)
-		return HIP_EMISSING;
-	if (pfk_addr_bytes(&src.addr, &f1, o->src.b) < 0 ||
-	    pfk_addr_bytes(&dst.addr, &f2, o->dst.b) < 0 || f1 != f2)
-		return HIP_EFORMAT;
-	o->family = f1;
-	return 0;
-}
-
-static void pfk_outer_of_rq(const struct pfkey_ipsecrequest *rq,
-			    struct hip_kernel_outer *o)
-{
-	sa_family_t f1 = AF_UNSPEC, f2 = AF_UNSPEC;
-
-	memset(o, 0, sizeof(*o));
-	if (!rq->has_addrs || pfk_addr_bytes(&rq->src, &f1, o->src.b) < 0 ||
-	    pfk_addr_bytes(&rq->dst, &f2, o->dst.b) < 0 || f1 != f2) {
-		memset(o, 0, sizeof(*o));	/* AF_UNSPEC: none */
-		return;
-	}
-	o->family = f1;
-}
-
-static int pfk_decode_expire(const struct pfkey_msg *m,
-			     struct hip_kernel_event *ev)
-{
-	struct pfkey_address proxy;
-	struct pfkey_sa2 sa2;
-	struct pfkey_sa sa;
-	int r;
-
-	memset(ev, 0, sizeof(*ev));
-	if (pfkey_get_sa(m, &sa) < 0)
-		return HIP_EMISSING;
-	if (!pfkey_msg_has(m, SADB_EXT_LIFETIME_HARD) &&
-	    !pfkey_msg_has(m, SADB_EXT_LIFETIME_SOFT))
-		return HIP_EMISSING;
-	r = pfk_msg_outer(m, &ev->u.expire.outer);
-	if (r < 0)
-		return r;
-	ev->type = HIP_KEV_EXPIRE;
-	ev->u.expire.spi = sa.spi;
-	if (pfkey_get_sa2(m, &sa2) == 0)
-		ev->u.expire.reqid = sa2.reqid;
-	/* RFC 2367: the lifetime that expired is the one present. */
-	ev->u.expire.hard = pfkey_msg_has(m, SADB_EXT_LIFETIME_HARD);
-	/* af_key reports the inner source only (as PROXY); the inner
-	 * destination stays unknown (prefix length 0). */
-	if (pfkey_get_address(m, SADB_EXT_ADDRESS_PROXY, &proxy) == 0 &&
-	    pfk_addr_bytes(&proxy.addr, &ev->u.expire.inner.family,
-			   ev->u.expire.inner.src.b) == 0)
-		ev->u.expire.inner.src_plen = proxy.prefixlen;
-	return 1;
-}
-
-static int pfk_decode_migrate(const struct pfkey_msg *m,
-			      struct hip_kernel_event *ev)
-{
-	struct pfkey_ipsecrequest old, new;
-	struct pfkey_policy xp;
-	size_t nreqs, i;
-	int r;
-
-	memset(ev, 0, sizeof(*ev));
-	if (pfkey_get_policy(m, &xp, &nreqs) < 0)
-		return HIP_EMISSING;
-	if (nreqs < 2 || nreqs % 2 != 0)
-		return HIP_ELEN;
-	r = pfk_msg_sel(m, &ev->u.migrate.inner);
-	if (r < 0)
-		return r;
-	ev->type = HIP_KEV_MIGRATE;
-	ev->u.migrate.dir = xp.dir == IPSEC_DIR_INBOUND ? HIP_KERNEL_DIR_IN :
-			    HIP_KERNEL_DIR_OUT;
-	for (i = 0; i + 1 < nreqs && ev->u.migrate.n < HIP_KERNEL_MIGRATE_MAX;
-	     i += 2) {
-		struct hip_kernel_migrate_entry *e =
-			&ev->u.migrate.e[ev->u.migrate.n];
-
-		if (pfkey_get_ipsecrequest(m, i, &old) < 0 ||
-		    pfkey_get_ipsecrequest(m, i + 1, &new) < 0)
-			return HIP_EFORMAT;
-		pfk_outer_of_rq(&old, &e->old_outer);
-		pfk_outer_of_rq(&new, &e->new_outer);
-		e->reqid = old.reqid;
-		ev->u.migrate.n++;
-	}
-	return 1;
-}
-
-int pfk_event_decode(const struct pfkey_msg *m, struct hip_kernel_event *ev)
-{
-	switch (m->type) {
-	case SADB_EXPIRE:
-		return pfk_decode_expire(m, ev);
-	case SADB_X_MIGRATE:
-		/* Replies to others' requests carry an errno: no event. */
-		return m->errno_val ? 0 : pfk_decode_migrate(m, ev);
-	default:
-		return 0;
-	}
 }
 
 /* --- ACQUIRE -------------------------------------------------------------- */
@@ -245,30 +135,18 @@ static int pfk_larval_flows(struct pfk_kernel *p, struct pfk_larval *l)
 static int pfk_acquire(struct pfk_kernel *p, const struct pfkey_msg *m,
 		       hip_kernel_event_cb cb, void *arg)
 {
-	static const struct hip_kernel_outer none;
 	struct hip_kernel_event ev;
 	struct hip_kernel_outer outer;
 	struct hip_kernel_sel sel;
-	struct pfkey_policy xp;
 	struct pfk_larval *l;
-	size_t nreqs, n;
 	uint32_t reqid = 0;
+	uint8_t dir;
 	unsigned i;
 	int r;
 
-	if (pfkey_get_policy(m, &xp, &nreqs) < 0 ||
-	    pfk_msg_outer(m, &outer) < 0)
+	if (pfk_acquire_decode(m, &ev, &outer, &dir) != 1)
 		return 0;
-	memset(&ev, 0, sizeof(ev));
-	ev.type = HIP_KEV_ACQUIRE;
-	/* The trigger policies' unspecified destination: no locator. */
-	n = outer.family == AF_INET ? 4 : 16;
-	ev.u.acquire.outer = pfk_is_zero(outer.dst.b, n) ? none : outer;
-	ev.u.acquire.policy_index = xp.id;
-	ev.u.acquire.policy_dir = xp.dir == IPSEC_DIR_INBOUND ?
-				  HIP_KERNEL_DIR_IN : HIP_KERNEL_DIR_OUT;
-	ev.u.acquire.seq = m->seq;
-	if (pfk_spd_get(p, xp.id, xp.dir, &sel, &reqid) < 0)
+	if (pfk_spd_get(p, ev.u.acquire.policy_index, dir, &sel, &reqid) < 0)
 		return 0;	/* the policy went away meanwhile */
 	ev.u.acquire.reqid = reqid;
 	if (pfk_sel_exact(&sel)) {

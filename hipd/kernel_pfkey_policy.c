@@ -49,23 +49,6 @@ static void pfk_add_sel(struct pfkey_builder *b,
 		     s->dst_plen);
 }
 
-int pfk_msg_sel(const struct pfkey_msg *m, struct hip_kernel_sel *sel)
-{
-	struct pfkey_address src, dst;
-	sa_family_t f1, f2;
-
-	memset(sel, 0, sizeof(*sel));
-	if (pfkey_get_address(m, SADB_EXT_ADDRESS_SRC, &src) < 0 ||
-	    pfkey_get_address(m, SADB_EXT_ADDRESS_DST, &dst) < 0 ||
-	    pfk_addr_bytes(&src.addr, &f1, sel->src.b) < 0 ||
-	    pfk_addr_bytes(&dst.addr, &f2, sel->dst.b) < 0 || f1 != f2)
-		return HIP_EFORMAT;
-	sel->family = f1;
-	sel->src_plen = src.prefixlen;
-	sel->dst_plen = dst.prefixlen;
-	return 0;
-}
-
 /* PF_KEY can install exactly this policy (see the top of the file). */
 static int pfk_policy_fits(const struct hip_kernel_policy *pol)
 {
