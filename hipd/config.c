@@ -52,6 +52,8 @@ void hipd_config_reload_base(const struct hipd_config *running,
 	strcpy(base->state_dir, running->state_dir);
 	strcpy(base->run_dir, running->run_dir);
 	base->foreground = running->foreground;
+	/* -v stays in force; a log-level line still sets the level */
+	base->log_level = running->log_level;
 }
 
 /* A POSIX portable group name, or "none". */

@@ -31,6 +31,7 @@
 #include "hipd/mobility.h"
 #include "hipd/msrd.h"
 #include "hipd/net.h"
+#include "hipd/service.h"
 
 #define D "hipd"
 
@@ -285,6 +286,11 @@ static int engine_create(struct hipd_daemon *d, struct hip_engine **out,
 			return r;
 		}
 	}
+	r = hipd_service_peers_add(d, e, err, errcap);	/* peers file */
+	if (r < 0) {
+		hip_engine_free(e);
+		return r;
+	}
 	*out = e;
 	return 0;
 }
@@ -528,6 +534,9 @@ int hipd_daemon_start(struct hipd_daemon *d, const struct hipd_config *cfg,
 		return r;
 	}
 	d->start_ms = hipd_daemon_now(d);
+	r = hipd_service_open(d, err, errcap);	/* before anything is set up */
+	if (r < 0)
+		goto fail;
 	r = netns_lock(d, err, errcap);
 	if (r < 0)
 		goto fail;
@@ -541,8 +550,7 @@ int hipd_daemon_start(struct hipd_daemon *d, const struct hipd_config *cfg,
 	if (r < 0)
 		goto fail;
 	serr[0] = '\0';
-	r = hipd_state_open(&d->state, cfg->state_dir, cfg->default_hi_type,
-			    serr, sizeof(serr));
+	r = hipd_service_state_open(d, serr, sizeof(serr));
 	if (r < 0) {
 		seterr(err, errcap, "state: %s", serr);
 		goto fail;
@@ -554,6 +562,7 @@ int hipd_daemon_start(struct hipd_daemon *d, const struct hipd_config *cfg,
 	d->ecfg.r2_sent_ms = cfg->r2_sent_s * 1000u;
 	d->ecfg.msl_ms = cfg->msl_s * 1000u;
 	d->ecfg.rekey_new_dh = cfg->rekey_new_dh;
+	hipd_service_engine_config(d);	/* dh-groups, esp-transforms */
 	d->r1_start = d->state.r1_counter + 1;
 	d->ecfg.r1_counter_start = d->r1_start;
 	r = hipd_state_r1_save(&d->state, d->r1_start);
@@ -578,6 +587,10 @@ int hipd_daemon_start(struct hipd_daemon *d, const struct hipd_config *cfg,
 	if (d->data_plane)
 		hipd_timer_arm(d->loop, &d->usage_timer, HIPD_USAGE_POLL_FAST_MS);
 	hipd_daemon_drain(d);
+	/* every socket is open: drop privileges, then READY=1 */
+	r = hipd_service_started(d, err, errcap);
+	if (r < 0)
+		goto fail;
 	log_info(D, "hipd %s started: kernel %s%s, %zu identities, %zu "
 		 "peers", PACKAGE_VERSION, d->kernel ? cfg->kernel : "none",
 		 d->data_plane ? "" : " (no data plane)", d->state.n_ids,
@@ -597,6 +610,7 @@ void hipd_daemon_stop(struct hipd_daemon *d)
 {
 	unsigned n = 0;
 
+	hipd_service_stopping(d);
 	if (d->ctl != NULL)
 		hipd_ctl_close(d->ctl);
 	d->ctl = NULL;
@@ -630,6 +644,7 @@ void hipd_daemon_stop(struct hipd_daemon *d)
 	if (d->state_open)
 		hipd_state_close(&d->state);
 	d->state_open = false;
+	hipd_service_close(d);
 	if (d->loop != NULL)
 		hipd_loop_free(d->loop);
 	d->loop = NULL;
@@ -640,28 +655,11 @@ void hipd_daemon_stop(struct hipd_daemon *d)
 
 int hipd_daemon_reload(struct hipd_daemon *d, char *err, size_t errcap)
 {
-	struct hipd_config nc = d->cfg;
+	/* RELOADING=1, file and peers file re-read, READY=1 */
+	int r = hipd_service_reload(d, err, errcap);
 
-	if (d->config_path == NULL) {
-		seterr(err, errcap, "hipd was started without -c");
-		return HIP_ENOENT;
-	}
-	nc.n_ignore = 0;
-	if (hipd_config_load(d->config_path, &nc, err, errcap) < 0)
-		return HIP_EFORMAT;
-	if (strcmp(nc.kernel, d->cfg.kernel) ||
-	    nc.no_data_plane != d->cfg.no_data_plane ||
-	    nc.puzzle_k != d->cfg.puzzle_k ||
-	    nc.idle_lifetime_s != d->cfg.idle_lifetime_s ||
-	    nc.hitdev_lo != d->cfg.hitdev_lo)
-		log_warnx(D, "kernel, data-plane, puzzle-difficulty, "
-			  "idle-lifetime and hit-device take effect at the "
-			  "next start");
-	d->cfg.log_level = nc.log_level;
-	d->cfg.n_ignore = nc.n_ignore;
-	memcpy(d->cfg.ignore, nc.ignore, sizeof(nc.ignore));
-	memcpy(d->cfg.ignore_plen, nc.ignore_plen, sizeof(nc.ignore_plen));
-	hipd_log_set_level(nc.log_level);
+	if (r < 0)
+		return r;
 	hipd_mobility_changed(d);	/* ignore-locator may have changed */
 	log_info(D, "configuration reloaded");
 	return 0;

@@ -137,6 +137,7 @@ struct hip_hitdev;
 struct hip_addrs;
 struct hipd_mobility;
 struct hipd_ctl_server;
+struct hipd_service;
 struct hipd_msrd;
 
 /* A reqid per association (HIT pair), for its SAs and policies. */
@@ -178,6 +179,7 @@ struct hipd_daemon {
 	struct hip_addrs *addrs;
 	struct hipd_mobility *mob;	/* daemon_mobility.c */
 	struct hipd_ctl_server *ctl;
+	struct hipd_service *svc;	/* daemon_service.c */
 	struct hipd_msrd *msrd;		/* the MSRD socket (msrd.h) */
 	struct hip_engine *engine;
 	struct hip_engine_config ecfg;

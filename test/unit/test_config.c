@@ -237,7 +237,7 @@ START_TEST(test_reload_base)
 	ck_assert_int_eq(hipd_config_load(path, &base, err, sizeof(err)), 0);
 	ck_assert_uint_eq(base.n_ignore, 0);
 	ck_assert_uint_eq(base.n_identity_files, 0);
-	ck_assert_int_eq(base.log_level, HIPD_LOG_INFO);
+	ck_assert_int_eq(base.log_level, HIPD_LOG_DEBUG);	/* -v kept */
 	ck_assert_uint_eq(base.msl_s, 7);
 	ck_assert_str_eq(base.kernel, "pfkey");
 	ck_assert_str_eq(base.state_dir, "/tmp/elsewhere");
