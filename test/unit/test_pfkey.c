@@ -745,6 +745,79 @@ START_TEST(test_accessor_absent)
 }
 END_TEST
 
+/* Every accessor: PFKEY_ENOENT on a message without the extension,
+ * PFKEY_EINVAL without an output. */
+START_TEST(test_accessors_all_absent)
+{
+	uint8_t buf[16], u8;
+	struct pfkey_builder b;
+	struct pfkey_msg m;
+	struct pfkey_lifetime lt;
+	struct pfkey_address a;
+	struct pfkey_key k;
+	struct pfkey_ident id;
+	struct pfkey_sens sens;
+	struct pfkey_comb c;
+	struct pfkey_alg alg;
+	struct pfkey_spirange r;
+	struct pfkey_sa2 sa2;
+	struct pfkey_ipsecrequest rq;
+	struct pfkey_sec_ctx ctx;
+	struct pfkey_kmaddress km;
+	struct pfkey_filter f;
+	const uint8_t *p;
+	uint16_t port;
+	size_t n;
+
+	pfkey_build_init(&b, buf, sizeof(buf), SADB_X_PROMISC, 0, 1, 2);
+	finish_parse(&b, &m);
+#define ABSENT(call, nullcall) do { \
+		ck_assert_int_eq(call, PFKEY_ENOENT); \
+		ck_assert_int_eq(nullcall, PFKEY_EINVAL); \
+	} while (0)
+	ABSENT(pfkey_get_lifetime(&m, SADB_EXT_LIFETIME_SOFT, &lt),
+	       pfkey_get_lifetime(&m, SADB_EXT_LIFETIME_SOFT, NULL));
+	ABSENT(pfkey_get_address(&m, SADB_EXT_ADDRESS_PROXY, &a),
+	       pfkey_get_address(&m, SADB_EXT_ADDRESS_PROXY, NULL));
+	ABSENT(pfkey_get_key(&m, SADB_EXT_KEY_AUTH, &k),
+	       pfkey_get_key(&m, SADB_EXT_KEY_AUTH, NULL));
+	ABSENT(pfkey_get_identity(&m, SADB_EXT_IDENTITY_DST, &id),
+	       pfkey_get_identity(&m, SADB_EXT_IDENTITY_DST, NULL));
+	ABSENT(pfkey_get_sensitivity(&m, &sens),
+	       pfkey_get_sensitivity(&m, NULL));
+	ABSENT(pfkey_get_proposal(&m, &u8, &n),
+	       pfkey_get_proposal(&m, NULL, &n));
+	ABSENT(pfkey_get_comb(&m, 0, &c), pfkey_get_comb(&m, 0, NULL));
+	ABSENT(pfkey_get_supported(&m, SADB_EXT_SUPPORTED_AUTH, &n),
+	       pfkey_get_supported(&m, SADB_EXT_SUPPORTED_AUTH, NULL));
+	ABSENT(pfkey_get_alg(&m, SADB_EXT_SUPPORTED_AUTH, 0, &alg),
+	       pfkey_get_alg(&m, SADB_EXT_SUPPORTED_AUTH, 0, NULL));
+	ABSENT(pfkey_get_spirange(&m, &r), pfkey_get_spirange(&m, NULL));
+	ABSENT(pfkey_get_kmprivate(&m, &p, &n),
+	       pfkey_get_kmprivate(&m, NULL, &n));
+	ABSENT(pfkey_get_sa2(&m, &sa2), pfkey_get_sa2(&m, NULL));
+	ABSENT(pfkey_get_ipsecrequest(&m, 0, &rq),
+	       pfkey_get_ipsecrequest(&m, 0, NULL));
+	ABSENT(pfkey_get_nat_t_type(&m, &u8), pfkey_get_nat_t_type(&m, NULL));
+	ABSENT(pfkey_get_nat_t_port(&m, SADB_X_EXT_NAT_T_DPORT, &port),
+	       pfkey_get_nat_t_port(&m, SADB_X_EXT_NAT_T_DPORT, NULL));
+	ABSENT(pfkey_get_sec_ctx(&m, &ctx), pfkey_get_sec_ctx(&m, NULL));
+	ABSENT(pfkey_get_kmaddress(&m, &km), pfkey_get_kmaddress(&m, NULL));
+	ABSENT(pfkey_get_filter(&m, &f), pfkey_get_filter(&m, NULL));
+#undef ABSENT
+	/* Extension types of another kind. */
+	ck_assert_int_eq(pfkey_get_lifetime(&m, SADB_EXT_SA, &lt),
+			 PFKEY_EINVAL);
+	ck_assert_int_eq(pfkey_get_key(&m, SADB_EXT_SA, &k), PFKEY_EINVAL);
+	ck_assert_int_eq(pfkey_get_supported(&m, SADB_EXT_KEY_AUTH, &n),
+			 PFKEY_EINVAL);
+	ck_assert_int_eq(pfkey_get_nat_t_port(&m, SADB_X_EXT_NAT_T_OA, &port),
+			 PFKEY_EINVAL);
+	ck_assert_int_eq(pfkey_get_identity(&m, PFKEY_EXT_TYPE_MAX + 1, &id),
+			 PFKEY_EINVAL);
+}
+END_TEST
+
 START_TEST(test_strerror)
 {
 	ck_assert_str_eq(pfkey_strerror(0), "success");
@@ -774,6 +847,7 @@ static Suite *pfkey_suite(void)
 	tcase_add_test(tc, test_every_message_type);
 	tcase_add_test(tc, test_builder_errors);
 	tcase_add_test(tc, test_accessor_absent);
+	tcase_add_test(tc, test_accessors_all_absent);
 	tcase_add_test(tc, test_strerror);
 	suite_add_tcase(s, tc);
 	return s;
