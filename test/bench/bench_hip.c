@@ -772,10 +772,111 @@ out:
 
 /* --- main --------------------------------------------------------------- */
 
+/* --- rekeying (UPDATE) ------------------------------------------------ */
+
+/* Deliver the wire between hosts h[0] and h[1] until it is quiet (new
+ * packets are appended while delivering); counts UPDATE packets. */
+static void rekey_deliver(struct host *h, uint64_t now, unsigned *updates)
+{
+	for (size_t k = 0; k < wire.n; k++) {
+		struct host *to = &h[wire.p[k].to];
+
+		if ((wire.p[k].data[2] & 0x7f) == HIP_UPDATE)
+			(*updates)++;
+		hip_engine_recv(to->e, now, &wire.p[k].src, &wire.p[k].dst,
+				wire.p[k].data, wire.p[k].len);
+		drain(to, to == &h[0] ? 1 : 0, &wire);
+	}
+	wire.n = 0;
+}
+
+/* One association between two fresh engines (ECDSA P-256), then n
+ * rekeys alternately started by either end: time per rekey (both
+ * engines, in-process) and UPDATE packets per rekey. */
+static int rekey_round(const struct hip_identity *const *id, bool dh,
+		       unsigned n, int quick)
+{
+	struct host *h = calloc(2, sizeof(*h));
+	struct hip_engine_stats s0, s1;
+	unsigned updates = 0;
+	uint64_t now = 1000;
+	double t0, t;
+	int r = 0;
+
+	if (h == NULL)
+		return HIP_ENOMEM;
+	for (int i = 0; i < 2 && r == 0; i++) {
+		config_for(&h[i].cfg, id[i]);
+		h[i].cfg.rekey_new_dh = dh;
+		r = host_start(&h[i], i ? "2001:db8::2" : "2001:db8::1", now);
+	}
+	if (r == 0)
+		r = hip_engine_peer_add(h[0].e, h[1].hit, &h[1].addr, 1);
+	if (r == 0) {
+		wire.n = 0;
+		r = hip_engine_acquire(h[0].e, now, NULL, h[1].hit);
+		drain(&h[0], 1, &wire);
+		rekey_deliver(h, now, &updates);
+		now += 60000;	/* R2-SENT ends */
+		hip_engine_timeout(h[1].e, now);
+		drain(&h[1], 0, &wire);
+		updates = 0;
+	}
+	t = 0;
+	for (unsigned k = 0; k < n && r == 0; k++) {
+		int i = (int)(k & 1);
+
+		t0 = now_s();
+		r = hip_engine_rekey(h[i].e, now, NULL, h[1 - i].hit);
+		drain(&h[i], 1 - i, &wire);
+		rekey_deliver(h, now, &updates);
+		t += now_s() - t0;
+		/* Untimed: the old SAs go (and R1s rotate). */
+		now += 20000;
+		for (int j = 0; j < 2; j++) {
+			hip_engine_timeout(h[j].e, now);
+			drain(&h[j], 1 - j, NULL);
+		}
+	}
+	hip_engine_get_stats(h[0].e, &s0);
+	hip_engine_get_stats(h[1].e, &s1);
+	CHECK(r == 0 && s0.rekeys_completed == n && s1.rekeys_completed == n,
+	      "rekey: %llu of %u completed (%s)",
+	      (unsigned long long)s0.rekeys_completed, n, hip_strerror(r));
+	if (n > 0)
+		printf("rekey    %u rekeys %-11s %8.1f us per rekey (both "
+		       "ends), %.2f UPDATE packets per rekey%s\n", n,
+		       dh ? "with new DH" : "without DH", t * 1e6 / n,
+		       (double)updates / n, quick ? " (quick)" : "");
+	for (int i = 0; i < 2; i++)
+		hip_engine_free(h[i].e);
+	free(h);
+	return r;
+}
+
+static int bench_rekey(unsigned n, int quick)
+{
+	struct hip_identity *id[2] = { NULL, NULL };
+	int r = 0;
+
+	for (int i = 0; i < 2 && r == 0; i++)
+		r = hip_identity_generate(HIP_KEY_ECDSA_P256, 0, &id[i]);
+	if (r == 0)
+		r = rekey_round((const struct hip_identity *const *)id, false,
+				n, quick);
+	if (r == 0)
+		r = rekey_round((const struct hip_identity *const *)id, true,
+				n, quick);
+	for (int i = 0; i < 2; i++)
+		hip_identity_free(id[i]);
+	CHECK(r == 0, "rekey: %s", hip_strerror(r));
+	return r;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench_hip [--quick] [--n N] "
-		"[--rsa] exchange|i1|memory|all\n");
+		"[--rsa] exchange|i1|memory|rekey|all\n");
 	exit(2);
 }
 
@@ -815,8 +916,11 @@ int main(int argc, char **argv)
 		bench_i1(n ? n : quick ? 2000 : 200000, quick);
 	if (!strcmp(what, "memory") || !strcmp(what, "all"))
 		bench_memory(n ? n : quick ? 32 : 10000);
+	if (!strcmp(what, "rekey") || !strcmp(what, "all"))
+		bench_rekey(n ? n : quick ? 4 : 1000, quick);
 	if (strcmp(what, "exchange") && strcmp(what, "i1") &&
-	    strcmp(what, "memory") && strcmp(what, "all"))
+	    strcmp(what, "memory") && strcmp(what, "rekey") &&
+	    strcmp(what, "all"))
 		usage();
 	return failures ? 1 : 0;
 }
