@@ -251,34 +251,29 @@ int pfkey_register(struct pfkey_sock *s, uint8_t satype,
 	return err;
 }
 
-int pfkey_dump(struct pfkey_sock *s, uint8_t type, uint8_t satype,
-	       pfkey_entry_fn entry, void *arg, int timeout_ms,
-	       pfkey_other_fn other, void *other_arg)
+int pfkey_dump_request(struct pfkey_sock *s, const void *msg, size_t len,
+		       pfkey_entry_fn entry, void *arg, int timeout_ms,
+		       pfkey_other_fn other, void *other_arg)
 {
-	uint8_t req[PFKEY_MSG_HDR];
-	struct pfkey_builder b;
 	struct pfkey_msg m;
 	struct want w;
 	uint8_t *buf;
-	size_t len;
 	int err, r, stop = 0, count = 0;
 
-	if (!s || s->fd < 0 || !entry ||
-	    (type != SADB_DUMP && type != SADB_X_SPDDUMP))
+	if (!s || s->fd < 0 || !msg || !entry)
 		return PFKEY_EINVAL;
-	w.type = type;
-	w.seq = pfkey_next_seq(s);
-	w.pid = s->pid;
-	err = pfkey_build_init(&b, req, sizeof(req), type, satype, w.seq,
-			       w.pid);
-	if (!err)
-		err = pfkey_build_finish(&b, &len);
+	err = pfkey_parse(msg, len, 0, &m);
 	if (err)
 		return err;
+	if (m.type != SADB_DUMP && m.type != SADB_X_SPDDUMP)
+		return PFKEY_EINVAL;
+	w.type = m.type;
+	w.seq = m.seq;
+	w.pid = m.pid;
 	buf = malloc(PFKEY_RECV_BUF);
 	if (!buf)
 		return PFKEY_ENOMEM;
-	err = pfkey_send(s, req, len);
+	err = pfkey_send(s, msg, len);
 	while (!err) {
 		/* Entries count their seq down to 0 and keep our pid. */
 		err = next_reply(s, &w, 0, buf, &len, &m, timeout_ms, other,
@@ -300,6 +295,7 @@ int pfkey_dump(struct pfkey_sock *s, uint8_t type, uint8_t satype,
 		if (m.seq == 0)
 			break;
 	}
+	/* Dumped SAs carry their keys. */
 	explicit_bzero(buf, PFKEY_RECV_BUF);
 	free(buf);
 	if (err)
@@ -307,4 +303,26 @@ int pfkey_dump(struct pfkey_sock *s, uint8_t type, uint8_t satype,
 	if (stop < 0)
 		return stop;
 	return count;
+}
+
+int pfkey_dump(struct pfkey_sock *s, uint8_t type, uint8_t satype,
+	       pfkey_entry_fn entry, void *arg, int timeout_ms,
+	       pfkey_other_fn other, void *other_arg)
+{
+	uint8_t req[PFKEY_MSG_HDR];
+	struct pfkey_builder b;
+	size_t len;
+	int err;
+
+	if (!s || s->fd < 0 || !entry ||
+	    (type != SADB_DUMP && type != SADB_X_SPDDUMP))
+		return PFKEY_EINVAL;
+	err = pfkey_build_init(&b, req, sizeof(req), type, satype,
+			       pfkey_next_seq(s), s->pid);
+	if (!err)
+		err = pfkey_build_finish(&b, &len);
+	if (err)
+		return err;
+	return pfkey_dump_request(s, req, len, entry, arg, timeout_ms, other,
+				  other_arg);
 }

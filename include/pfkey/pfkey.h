@@ -565,6 +565,13 @@ int pfkey_dump(struct pfkey_sock *s, uint8_t type, uint8_t satype,
 	       pfkey_entry_fn entry, void *arg, int timeout_ms,
 	       pfkey_other_fn other, void *other_arg);
 
+/* The same with a dump request the caller built (type SADB_DUMP or
+ * SADB_X_SPDDUMP; its seq and pid are matched), e.g. an SADB_DUMP with
+ * an SADB_X_EXT_FILTER. */
+int pfkey_dump_request(struct pfkey_sock *s, const void *msg, size_t len,
+		       pfkey_entry_fn entry, void *arg, int timeout_ms,
+		       pfkey_other_fn other, void *other_arg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -333,6 +333,40 @@ START_TEST(test_dump_empty_stop_error)
 }
 END_TEST
 
+/* A caller-built dump request (with a filter) is sent as it is, and its
+ * own seq and pid are matched. */
+START_TEST(test_dump_request)
+{
+	struct collect c = { 0, { 0 }, 0 };
+	struct pfkey_filter f = { AF_INET, 8, 8, { 10 }, { 10 } };
+	struct pfkey_builder b;
+	struct pfkey_msg m;
+	uint8_t req[128], got[128];
+	size_t len;
+	ssize_t n;
+
+	ck_assert_int_eq(pfkey_build_init(&b, req, sizeof(req), SADB_DUMP, 3,
+					  77, PID), 0);
+	ck_assert_int_eq(pfkey_add_filter(&b, &f), 0);
+	ck_assert_int_eq(pfkey_build_finish(&b, &len), 0);
+	kernel_says(SADB_DUMP, 0, PID + 1, 0, 0x5);	/* someone else's */
+	kernel_says(SADB_DUMP, 0, PID, 0, 0x6);
+	ck_assert_int_eq(pfkey_dump_request(&sock, req, len, collect_entry, &c,
+					    1000, NULL, NULL), 1);
+	ck_assert_uint_eq(c.spis[0], 0x6);
+	n = recv(kernel_end, got, sizeof(got), MSG_DONTWAIT);
+	ck_assert_int_eq(n, (ssize_t)len);
+	ck_assert_mem_eq(got, req, len);
+	ck_assert_int_eq(pfkey_parse(got, (size_t)n, 0, &m), 0);
+	ck_assert_int_eq(pfkey_msg_has(&m, SADB_X_EXT_FILTER), 1);
+	/* Only dump requests. */
+	req[1] = SADB_GET;
+	ck_assert_int_eq(pfkey_dump_request(&sock, req, len, collect_entry, &c,
+					    1000, NULL, NULL), PFKEY_EINVAL);
+	kernel_reads_nothing();
+}
+END_TEST
+
 START_TEST(test_register)
 {
 	uint8_t buf[128];
@@ -400,6 +434,7 @@ static Suite *pfkey_sock_suite(void)
 	tcase_add_test(tc, test_recv);
 	tcase_add_test(tc, test_dump_reassembles);
 	tcase_add_test(tc, test_dump_empty_stop_error);
+	tcase_add_test(tc, test_dump_request);
 	tcase_add_test(tc, test_register);
 	tcase_add_test(tc, test_open_and_seq);
 	suite_add_tcase(s, tc);
