@@ -148,6 +148,8 @@ struct hipd_reqid {
 	bool used;
 	uint64_t in_packets;	/* inbound SA packets seen last poll */
 	uint32_t spi_in, spi_out;	/* SAs installed last (rekey logs) */
+	uint32_t spi_reserved;		/* last ALLOCSPI not yet filled in */
+	struct in6_addr reserved_dst;	/* its outer destination */
 };
 #define HIPD_MAX_REQIDS 1024
 

@@ -128,10 +128,47 @@ static uint32_t reqid_for(struct hipd_daemon *d, const uint8_t *local,
 	free_slot->used = true;
 	free_slot->in_packets = 0;
 	free_slot->spi_in = free_slot->spi_out = 0;
+	free_slot->spi_reserved = 0;
 	return free_slot->reqid;
 }
 
 /* --- engine environment -------------------------------------------------- */
+
+static struct hipd_reqid *reqid_entry(struct hipd_daemon *d,
+				      const uint8_t *local,
+				      const uint8_t *peer);
+
+/* Remember the association's latest SPI reservation: a rekey that is
+ * abandoned leaves it behind, and the kernel would keep it (as an
+ * owned SA) for xfrm_acq_expires seconds after the association is
+ * gone. */
+static void reserved_note(struct hipd_daemon *d, const uint8_t *local,
+			  const uint8_t *peer, uint32_t spi,
+			  const struct in6_addr *dst)
+{
+	struct hipd_reqid *rq = reqid_entry(d, local, peer);
+
+	if (rq == NULL)
+		return;
+	rq->spi_reserved = spi;
+	rq->reserved_dst = *dst;
+}
+
+/* At teardown: delete a reservation no SA_INSTALL filled in. */
+static void reserved_drop(struct hipd_daemon *d, struct hipd_reqid *rq)
+{
+	struct hip_kernel_ip ip;
+
+	if (rq == NULL || rq->spi_reserved == 0)
+		return;
+	if (rq->spi_reserved != rq->spi_in) {
+		to_kernel_ip(&rq->reserved_dst, &ip.family, ip.a.b);
+		if (hip_kernel_del_sa(d->kernel, &ip, rq->spi_reserved) == 0)
+			log_debug("kernel", "unused SPI 0x%08" PRIx32
+				  " released", rq->spi_reserved);
+	}
+	rq->spi_reserved = 0;
+}
 
 int hipd_env_alloc_spi(void *arg, const uint8_t local_hit[HIP_HIT_LEN],
 			 const uint8_t peer_hit[HIP_HIT_LEN],
@@ -157,6 +194,8 @@ int hipd_env_alloc_spi(void *arg, const uint8_t local_hit[HIP_HIT_LEN],
 	outer_of(&o, peer_loc, local_loc);
 	r = hip_kernel_alloc_spi(d->kernel, &o, reqid, HIP_KERNEL_SPI_MIN,
 				 UINT32_MAX, spi);
+	if (r == 0)
+		reserved_note(d, local_hit, peer_hit, *spi, local_loc);
 	if (r < 0)
 		log_warnx("kernel", "ALLOCSPI failed: %s %s", hip_strerror(r),
 			  hip_kernel_errmsg(d->kernel));
@@ -395,6 +434,8 @@ void hipd_daemon_sa_delete(struct hipd_daemon *d,
 	r1 = hip_kernel_del_sa(d->kernel, &ip, a->u.sa_delete.spi_in);
 	to_kernel_ip(&a->u.sa_delete.peer_loc, &ip.family, ip.a.b);
 	r2 = hip_kernel_del_sa(d->kernel, &ip, a->u.sa_delete.spi_out);
+	if (!rekey)
+		reserved_drop(d, reqid_entry(d, a->local_hit, a->peer_hit));
 	d->ctr.sa_deleted++;
 	log_info("kernel", "%s with %s deleted (in 0x%08" PRIx32 ": %s, "
 		 "out 0x%08" PRIx32 ": %s)%s", rekey ? "rekey: old SAs" :
