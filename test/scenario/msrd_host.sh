@@ -204,12 +204,19 @@ check "  peer locator 2001:db8:1::2" \
 
 # --- a care-of change moves the association ---------------------------------
 if wait_state b "$HIT_A" ESTABLISHED 5; then
+	t0=$(date +%s%N)
 	check "put 42 with care-of 2001:db8:1::11" \
 		msq put 42 --coa 2001:db8:1::11 --peer 2001:db8:1::2 --persist
+	if netns_wait_for 10 sh -c "test \"\$('$HIPCONF' -s '$(sock_of b)' --json ha list | '$PY' -c 'import json,sys; print([x[\"peer_locator\"] for x in json.load(sys.stdin)][0])')\" = 2001:db8:1::11"
+	then
+		# coarse: includes hipconf and python start-ups and the
+		# 0.1 s polling of this script
+		ok "B learnt it by UPDATE, $((($(date +%s%N) - t0) / 1000000)) ms after the put was sent"
+	else
+		fail "B learnt it by UPDATE"
+	fi
 	check "A's association now uses 2001:db8:1::11" \
 		netns_wait_for 10 sh -c "test \"\$(HIPCONF='$HIPCONF' '$HIPCONF' -s '$(sock_of a)' --json ha list | '$PY' -c 'import json,sys; print([x[\"local_locator\"] for x in json.load(sys.stdin)][0])')\" = 2001:db8:1::11"
-	check "B learnt it by UPDATE" \
-		netns_wait_for 10 sh -c "test \"\$('$HIPCONF' -s '$(sock_of b)' --json ha list | '$PY' -c 'import json,sys; print([x[\"peer_locator\"] for x in json.load(sys.stdin)][0])')\" = 2001:db8:1::11"
 else
 	fail "B's side never became ESTABLISHED"
 fi
