@@ -11,9 +11,10 @@
  *   add|update spi N src A dst A [mode M] [reqid N] [enc ALG enc-key HEX]
  *             [auth ALG auth-key HEX] [soft-sec N] [hard-sec N]
  *             [soft-bytes N] [hard-bytes N] [state N] [replay N]
- *             [no-sa2 1]
+ *             [no-sa2 1] [proxy A/P] [nat-t-sport N nat-t-dport N]
  *   get|delete spi N src A dst A
- *   dump      [satype esp|unspec]        every SA, then "entries N"
+ *   dump      [satype esp|unspec] [filter-src A/P filter-dst A/P]
+ *                                        every SA, then "entries N"
  *   flush     [satype esp|unspec]
  *   spdadd|spdupdate src A/P dst A/P dir in|out|fwd [proto N]
  *             [mode M] [reqid N] [level require|use|unique]
@@ -257,10 +258,10 @@ static void print_msg(const struct pfkey_msg *m)
 	struct pfkey_comb comb;
 	struct pfkey_ref ref;
 	struct pfkey_alg alg;
-	uint8_t replay;
-	size_t n, i;
-
 	struct pfkey_msg strict;
+	uint8_t replay;
+	uint16_t port;
+	size_t n, i;
 	int serr = pfkey_parse(m->buf, m->len, PFKEY_PARSE_STRICT, &strict);
 
 	/* "strict=" tells whether the message also passes
@@ -326,6 +327,12 @@ static void print_msg(const struct pfkey_msg *m)
 			printf("\n");
 		}
 	}
+	if (pfkey_get_nat_t_type(m, &replay) == 0)
+		printf("nat_t type=%u\n", replay);
+	if (pfkey_get_nat_t_port(m, SADB_X_EXT_NAT_T_SPORT, &port) == 0)
+		printf("nat_t_sport %u\n", port);
+	if (pfkey_get_nat_t_port(m, SADB_X_EXT_NAT_T_DPORT, &port) == 0)
+		printf("nat_t_dport %u\n", port);
 	if (pfkey_get_kmaddress(m, &km) == 0)
 		printf("kmaddress local=%s remote=%s\n",
 		       ntop(&km.local, b1, sizeof(b1)),
@@ -462,6 +469,21 @@ static int cmd_add(struct pfkey_sock *s, const struct opts *o, uint8_t type)
 	sa2.reqid = (uint32_t)num_or(o, "reqid", 0);
 	if (!opt(o, "no-sa2"))
 		pfkey_add_sa2(&b, &sa2);
+	if (opt(o, "proxy")) {
+		union pfkey_sockaddr px;
+		uint8_t plen;
+
+		addr(need(o, "proxy"), &px, &plen);
+		pfkey_add_address(&b, SADB_EXT_ADDRESS_PROXY, 0, plen, &px.sa);
+	}
+	if (opt(o, "nat-t-sport")) {
+		/* UDP_ENCAP_ESPINUDP (RFC 3948) */
+		pfkey_add_nat_t_type(&b, 2);
+		pfkey_add_nat_t_port(&b, SADB_X_EXT_NAT_T_SPORT,
+				     (uint16_t)num(need(o, "nat-t-sport")));
+		pfkey_add_nat_t_port(&b, SADB_X_EXT_NAT_T_DPORT,
+				     (uint16_t)num(need(o, "nat-t-dport")));
+	}
 	soft.addtime = num_or(o, "soft-sec", 0);
 	soft.bytes = num_or(o, "soft-bytes", 0);
 	hard.addtime = num_or(o, "hard-sec", 0);
@@ -495,10 +517,35 @@ static int print_entry(const struct pfkey_msg *m, void *arg)
 	return 0;
 }
 
-static int cmd_dump(struct pfkey_sock *s, uint8_t type, uint8_t satype)
+static int cmd_dump(struct pfkey_sock *s, const struct opts *o, uint8_t type,
+		    uint8_t satype)
 {
-	int n = pfkey_dump(s, type, satype, print_entry, NULL, TIMEOUT_MS,
-			   NULL, NULL);
+	struct pfkey_builder b;
+	struct pfkey_filter f;
+	union pfkey_sockaddr fs, fd;
+	size_t len;
+	int n;
+
+	pfkey_build_init(&b, msgbuf, sizeof(msgbuf), type, satype,
+			 pfkey_next_seq(s), s->pid);
+	if (opt(o, "filter-src")) {
+		memset(&f, 0, sizeof(f));
+		addr(need(o, "filter-src"), &fs, &f.splen);
+		addr(need(o, "filter-dst"), &fd, &f.dplen);
+		f.family = fs.sa.sa_family;
+		if (f.family == AF_INET) {
+			memcpy(f.saddr, &fs.sin.sin_addr, 4);
+			memcpy(f.daddr, &fd.sin.sin_addr, 4);
+		} else {
+			memcpy(f.saddr, &fs.sin6.sin6_addr, 16);
+			memcpy(f.daddr, &fd.sin6.sin6_addr, 16);
+		}
+		pfkey_add_filter(&b, &f);
+	}
+	n = pfkey_build_finish(&b, &len);
+	if (!n)
+		n = pfkey_dump_request(s, msgbuf, len, print_entry, NULL,
+				       TIMEOUT_MS, NULL, NULL);
 
 	explicit_bzero(replybuf, sizeof(replybuf));
 	if (n < 0)
@@ -771,7 +818,7 @@ static int run(struct pfkey_sock *s, const char *cmd, const struct opts *o)
 	if (!strcmp(cmd, "delete"))
 		return cmd_sa_id(s, o, SADB_DELETE);
 	if (!strcmp(cmd, "dump"))
-		return cmd_dump(s, SADB_DUMP,
+		return cmd_dump(s, o, SADB_DUMP,
 				satype_of(opt(o, "satype"), SADB_SATYPE_ESP));
 	if (!strcmp(cmd, "flush"))
 		return cmd_flush(s, SADB_FLUSH,
@@ -787,7 +834,7 @@ static int run(struct pfkey_sock *s, const char *cmd, const struct opts *o)
 	if (!strcmp(cmd, "spddelete"))
 		return cmd_spddelete(s, o);
 	if (!strcmp(cmd, "spddump"))
-		return cmd_dump(s, SADB_X_SPDDUMP, SADB_SATYPE_UNSPEC);
+		return cmd_dump(s, o, SADB_X_SPDDUMP, SADB_SATYPE_UNSPEC);
 	if (!strcmp(cmd, "spdflush"))
 		return cmd_flush(s, SADB_X_SPDFLUSH, SADB_SATYPE_UNSPEC);
 	if (!strcmp(cmd, "migrate"))

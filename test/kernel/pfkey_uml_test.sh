@@ -145,6 +145,31 @@ check "ip xfrm: BEET SA" "$WORK/state1.out" \
 	'proto esp spi 0x00002001 reqid 11 mode beet'
 check "ip xfrm: keys as given" "$WORK/state1.out" "enc cbc\\(aes\\) 0x$K16"
 
+echo "== NAT-T, proxy and dump filter extensions"
+batch saext <<EOF
+add spi 0x4000 src 10.0.0.1 dst 10.0.0.2 mode tunnel reqid 20 $ALGS nat-t-sport 4500 nat-t-dport 4501
+get spi 0x4000 src 10.0.0.1 dst 10.0.0.2
+add spi 0x4001 src 2001:db8::1 dst 2001:db8::2 mode beet reqid 21 $ALGS proxy 2001:20::a/128
+get spi 0x4001 src 2001:db8::1 dst 2001:db8::2
+dump filter-src 2001:db8::/64 filter-dst 2001:db8::/64
+dump
+EOF
+rcs "ADD with NAT-T, GET, ADD with ADDRESS_PROXY, GET, DUMP with X_FILTER, DUMP" \
+	saext "0 0 0 0 0 0"
+check "GET returns the NAT-T type (ESP in UDP)" "$WORK/saext.out" \
+	'^nat_t type=2$'
+check "GET returns the NAT-T ports" "$WORK/saext.out" '^nat_t_dport 4501$'
+check "DUMP with X_FILTER: only the 2 IPv6 SAs" "$WORK/saext.out" \
+	'^entries 2$'
+check "DUMP without filter: all 5 SAs" "$WORK/saext.out" '^entries 5$'
+xstate state1x
+check "ip xfrm: UDP encapsulation from the NAT-T extensions" \
+	"$WORK/state1x.out" 'encap type espinudp sport 4500 dport 4501'
+# Finding, see man page: the selector comes from ADDRESS_PROXY's source.
+check "ip xfrm: the proxy address became the selector's source" \
+	"$WORK/state1x.out" 'sel src 2001:20::a/128 '
+note "selector of the SA added with ADDRESS_PROXY: $(grep -A6 'spi 0x00004001' "$WORK/state1x.out" | grep 'sel ' | sed 's/^[[:space:]]*//')"
+
 batch sadel <<EOF
 delete spi 0x1000 src 10.0.0.1 dst 10.0.0.2
 get spi 0x1000 src 10.0.0.1 dst 10.0.0.2
