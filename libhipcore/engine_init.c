@@ -391,6 +391,7 @@ int engine_handle_r1(struct hip_engine *e, uint64_t now,
 	n->km = NULL;
 	n->upd = NULL;
 	n->rk = NULL;
+	n->mob = NULL;
 	r = r1_process(e, n, p, in, src, dst, &why, &notify);
 	if (r)
 		goto drop;

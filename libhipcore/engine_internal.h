@@ -37,21 +37,6 @@ struct engine_upd_pending {
 	uint8_t pkt[HIP_MAX_PACKET];
 };
 
-/* A rekey under way (RFC 7402 6.9, 6.10), allocated while it lasts. */
-struct engine_rekey {
-	uint32_t new_spi_in;	/* from env alloc_spi */
-	uint16_t index;		/* our KEYMAT index proposal */
-	struct hip_dh *dh;	/* our new DH key pair, or NULL */
-	uint32_t first_id;	/* first UPDATE that carried our ESP_INFO */
-	bool acked;		/* ... and the peer acknowledged it */
-	bool have_peer;		/* the peer's ESP_INFO arrived */
-	uint32_t peer_spi;
-	uint16_t peer_index;
-	bool peer_dh;
-	struct hip_keymat *new_km;	/* from the two new DH values */
-	uint64_t give_up_at;
-};
-
 /* Address states of a peer locator (RFC 8046 5.4). */
 enum engine_loc_state {
 	ENGINE_LOC_UNUSED = 0,
@@ -69,6 +54,33 @@ struct engine_peer_loc {
 	uint32_t echo_first_id;	/* UPDATE carrying the echo; 0: none */
 	uint64_t verify_by;	/* UNVERIFIED: give up then */
 };
+
+/* Mobility state of an association (RFC 8046), allocated when the
+ * association first announces or learns locators. */
+struct engine_mob {
+	bool pinned;		/* locators set for it alone (MSRD) */
+	size_t n_my_locs;	/* 0: follows the host's set */
+	struct in6_addr my_locs[ENGINE_LOCAL_LOCS];
+	uint32_t loc_first_id;	/* UPDATE carrying LOCATOR_SET; 0: none */
+	bool loc_dirty;		/* to announce in the next UPDATE */
+	struct engine_peer_loc peer_locs[ENGINE_PEER_LOCS];
+};
+
+/* A rekey under way (RFC 7402 6.9, 6.10), allocated while it lasts. */
+struct engine_rekey {
+	uint32_t new_spi_in;	/* from env alloc_spi */
+	uint16_t index;		/* our KEYMAT index proposal */
+	struct hip_dh *dh;	/* our new DH key pair, or NULL */
+	uint32_t first_id;	/* first UPDATE that carried our ESP_INFO */
+	bool acked;		/* ... and the peer acknowledged it */
+	bool have_peer;		/* the peer's ESP_INFO arrived */
+	uint32_t peer_spi;
+	uint16_t peer_index;
+	bool peer_dh;
+	struct hip_keymat *new_km;	/* from the two new DH values */
+	uint64_t give_up_at;
+};
+
 
 /* One local host identity and what is derived from it once. */
 struct engine_local {
@@ -166,14 +178,8 @@ struct hip_assoc {
 	uint64_t old_sa_at;
 	uint32_t rekeys, moves;
 
-	/* Mobility (engine_locator.c): our locators when pinned, the
-	 * announcement awaiting its ACK, the peer's locators. */
-	bool pinned;
-	size_t n_my_locs;
-	struct in6_addr my_locs[ENGINE_LOCAL_LOCS];
-	uint32_t loc_first_id;	/* UPDATE carrying LOCATOR_SET; 0: none */
-	bool loc_dirty;		/* announce again */
-	struct engine_peer_loc peer_locs[ENGINE_PEER_LOCS];
+	/* Mobility (engine_locator.c), allocated on first use. */
+	struct engine_mob *mob;
 };
 
 struct hip_engine {
@@ -200,9 +206,12 @@ struct hip_engine {
 
 	struct hip_engine_stats stats;
 
-	/* The host's usable locators (hip_engine_set_locators). */
-	size_t n_locs;
+	/* The host's usable locators (hip_engine_set_locators), and the
+	 * set before the last change (what associations that never
+	 * announced their own still use). */
+	size_t n_locs, n_prev_locs;
 	struct in6_addr locs[ENGINE_LOCAL_LOCS];
+	struct in6_addr prev_locs[ENGINE_LOCAL_LOCS];
 };
 
 /* engine.c: queue, logs; engine_table.c: associations, peers. */

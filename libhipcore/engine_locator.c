@@ -60,9 +60,9 @@ static bool addr_usable(const struct in6_addr *x)
 static size_t our_locs(const struct hip_engine *e, const struct hip_assoc *a,
 		       const struct in6_addr **l)
 {
-	if (a->n_my_locs > 0) {
-		*l = a->my_locs;
-		return a->n_my_locs;
+	if (a->mob != NULL && a->mob->n_my_locs > 0) {
+		*l = a->mob->my_locs;
+		return a->mob->n_my_locs;
 	}
 	if (e->n_locs > 0) {
 		*l = e->locs;
@@ -99,8 +99,8 @@ static const struct in6_addr *peer_for(struct hip_engine *e,
 
 	if (is_v4(&a->peer_loc) == is_v4(local))
 		return &a->peer_loc;
-	for (size_t k = 0; k < ENGINE_PEER_LOCS; k++) {
-		const struct engine_peer_loc *pl = &a->peer_locs[k];
+	for (size_t k = 0; a->mob != NULL && k < ENGINE_PEER_LOCS; k++) {
+		const struct engine_peer_loc *pl = &a->mob->peer_locs[k];
 
 		if (pl->state == ENGINE_LOC_ACTIVE &&
 		    is_v4(&pl->addr) == is_v4(local))
@@ -152,12 +152,22 @@ static int migrate(struct hip_engine *e, struct hip_assoc *a,
 
 /* --- our locators ------------------------------------------------------- */
 
+/* The mobility state of a, allocated on first use; NULL: no memory. */
+static struct engine_mob *mob_of(struct hip_assoc *a)
+{
+	if (a->mob == NULL)
+		a->mob = calloc(1, sizeof(*a->mob));
+	return a->mob;
+}
+
 bool engine_loc_outstanding(const struct hip_assoc *a)
 {
-	if (a->loc_dirty || a->loc_first_id != 0)
+	if (a->mob == NULL)
+		return false;
+	if (a->mob->loc_dirty || a->mob->loc_first_id != 0)
 		return true;
 	for (size_t k = 0; k < ENGINE_PEER_LOCS; k++)
-		if (a->peer_locs[k].checking)
+		if (a->mob->peer_locs[k].checking)
 			return true;
 	return false;
 }
@@ -165,13 +175,15 @@ bool engine_loc_outstanding(const struct hip_assoc *a)
 int engine_loc_put(struct hip_builder *b, struct hip_engine *e,
 		   const struct hip_assoc *a, uint16_t type)
 {
+	if (a->mob == NULL)
+		return HIP_OK;
 	if (type == HIP_PARAM_LOCATOR_SET) {
 		struct hip_locator_set *ls;
 		const struct in6_addr *l;
 		size_t n = our_locs(e, a, &l);
 		int r;
 
-		if (!a->loc_dirty && a->loc_first_id == 0)
+		if (!a->mob->loc_dirty && a->mob->loc_first_id == 0)
 			return HIP_OK;
 		ls = calloc(1, sizeof(*ls));
 		if (ls == NULL)
@@ -190,9 +202,9 @@ int engine_loc_put(struct hip_builder *b, struct hip_engine *e,
 		return r;
 	}
 	for (size_t k = 0; k < ENGINE_PEER_LOCS; k++)
-		if (a->peer_locs[k].checking)
+		if (a->mob->peer_locs[k].checking)
 			return hip_put_param(b, HIP_PARAM_ECHO_REQUEST_SIGNED,
-					     a->peer_locs[k].nonce,
+					     a->mob->peer_locs[k].nonce,
 					     ENGINE_ECHO_LEN);
 	return HIP_OK;
 }
@@ -209,12 +221,12 @@ const struct in6_addr *engine_loc_update_dst(const struct hip_engine *e,
 	const struct engine_peer *p;
 	size_t n = 0;
 
-	for (size_t k = 0; k < ENGINE_PEER_LOCS; k++)
-		if (a->peer_locs[k].checking)
-			return &a->peer_locs[k].addr;
+	for (size_t k = 0; a->mob != NULL && k < ENGINE_PEER_LOCS; k++)
+		if (a->mob->peer_locs[k].checking)
+			return &a->mob->peer_locs[k].addr;
 	cand[n++] = &a->peer_loc;
-	for (size_t k = 0; k < ENGINE_PEER_LOCS; k++) {
-		const struct engine_peer_loc *l = &a->peer_locs[k];
+	for (size_t k = 0; a->mob != NULL && k < ENGINE_PEER_LOCS; k++) {
+		const struct engine_peer_loc *l = &a->mob->peer_locs[k];
 
 		if (l->state != ENGINE_LOC_UNUSED &&
 		    !addr_eq(&l->addr, &a->peer_loc) &&
@@ -253,13 +265,12 @@ static bool same_set(const struct in6_addr *x, size_t nx,
 	return true;
 }
 
-/* The association's locators are now locs[0..n): move off a vanished
- * one, announce the set. */
+/* The association's locators, cur[0..ncur) so far, are now locs[0..n):
+ * move off a vanished one, announce the set. */
 static int assoc_apply(struct hip_engine *e, uint64_t now, struct hip_assoc *a,
-		       const struct in6_addr *locs, size_t n)
+		       const struct in6_addr *locs, size_t n,
+		       const struct in6_addr *cur, size_t ncur)
 {
-	const struct in6_addr *cur;
-	size_t ncur = our_locs(e, a, &cur);
 	bool gone = true;
 	int r;
 
@@ -267,6 +278,8 @@ static int assoc_apply(struct hip_engine *e, uint64_t now, struct hip_assoc *a,
 		return HIP_OK;
 	if (engine_queue_free(e) < ENGINE_QUEUE_MARGIN)
 		return HIP_ENOSPC;
+	if (mob_of(a) == NULL)
+		return HIP_ENOMEM;
 	for (size_t k = 0; k < n; k++)
 		gone &= !addr_eq(&locs[k], &a->local_loc);
 	if (gone) {
@@ -285,10 +298,10 @@ static int assoc_apply(struct hip_engine *e, uint64_t now, struct hip_assoc *a,
 		if (r)
 			return r;
 	}
-	memcpy(a->my_locs, locs, n * sizeof(*locs));
-	a->n_my_locs = n;
-	a->loc_dirty = true;
-	a->loc_first_id = 0;
+	memcpy(a->mob->my_locs, locs, n * sizeof(*locs));
+	a->mob->n_my_locs = n;
+	a->mob->loc_dirty = true;
+	a->mob->loc_first_id = 0;
 	r = engine_update_flush(e, now, a, NULL, 0, NULL);
 	if (r)
 		engine_log(e, LOG_WARNING, "LOCATOR_SET UPDATE: %s",
@@ -313,30 +326,40 @@ int hip_engine_set_locators(struct hip_engine *e, uint64_t now_ms,
 
 	if (e == NULL || n > HIP_LOCATOR_MAX || check_locs(locs, n))
 		return HIP_EINVAL;
-	/* Associations following the host's set keep the set they use. */
-	for (size_t k = 0; k < e->n_assocs; k++) {
-		struct hip_assoc *a = e->assocs[k];
-		const struct in6_addr *cur;
-
-		if (a->pinned || a->n_my_locs > 0)
-			continue;
-		a->n_my_locs = our_locs(e, a, &cur);
-		memcpy(a->my_locs, cur, a->n_my_locs * sizeof(*cur));
-	}
 	/* The most preferred ENGINE_LOCAL_LOCS are used. */
 	if (n > ENGINE_LOCAL_LOCS)
 		n = ENGINE_LOCAL_LOCS;
-	if (n > 0)
-		memcpy(e->locs, locs, n * sizeof(*locs));
-	e->n_locs = n;
-	if (n == 0)
+	if (n == 0) {
+		/* No address at all: associations wait for one. */
+		e->n_locs = 0;
 		return HIP_OK;
+	}
+	/* Called again with the same set (after HIP_ENOSPC): the
+	 * associations not yet done still compare with the old one. */
+	if (!same_set(e->locs, e->n_locs, locs, n)) {
+		memcpy(e->prev_locs, e->locs, sizeof(e->locs));
+		e->n_prev_locs = e->n_locs;
+		memcpy(e->locs, locs, n * sizeof(*locs));
+		e->n_locs = n;
+	}
 	for (size_t k = 0; k < e->n_assocs; k++) {
 		struct hip_assoc *a = e->assocs[k];
+		const struct in6_addr *cur = e->prev_locs;
+		size_t ncur = e->n_prev_locs;
 
-		if (a->pinned || a->state != HIP_STATE_ESTABLISHED)
+		if (a->state != HIP_STATE_ESTABLISHED ||
+		    (a->mob != NULL && a->mob->pinned))
 			continue;
-		r = assoc_apply(e, now_ms, a, e->locs, e->n_locs);
+		/* What it used so far: its own set (announced before), the
+		 * host's previous one, or where it is. */
+		if (a->mob != NULL && a->mob->n_my_locs > 0) {
+			cur = a->mob->my_locs;
+			ncur = a->mob->n_my_locs;
+		} else if (ncur == 0) {
+			cur = &a->local_loc;
+			ncur = 1;
+		}
+		r = assoc_apply(e, now_ms, a, e->locs, e->n_locs, cur, ncur);
 		if (r)
 			return r;
 	}
@@ -348,7 +371,10 @@ int hip_engine_assoc_set_locators(struct hip_engine *e, uint64_t now_ms,
 				  const uint8_t peer_hit[HIP_HIT_LEN],
 				  const struct in6_addr *locs, size_t n)
 {
+	struct in6_addr cur[ENGINE_LOCAL_LOCS];
+	const struct in6_addr *l;
 	struct hip_assoc *a;
+	size_t ncur;
 
 	if (e == NULL || peer_hit == NULL || n > HIP_LOCATOR_MAX ||
 	    check_locs(locs, n))
@@ -362,12 +388,16 @@ int hip_engine_assoc_set_locators(struct hip_engine *e, uint64_t now_ms,
 		return HIP_ENOSPC;
 	if (n > ENGINE_LOCAL_LOCS)
 		n = ENGINE_LOCAL_LOCS;
+	if (mob_of(a) == NULL)
+		return HIP_ENOMEM;
+	ncur = our_locs(e, a, &l);
+	memcpy(cur, l, ncur * sizeof(*l));
 	if (n == 0) {
-		a->pinned = false;
-		return assoc_apply(e, now_ms, a, e->locs, e->n_locs);
+		a->mob->pinned = false;
+		return assoc_apply(e, now_ms, a, e->locs, e->n_locs, cur, ncur);
 	}
-	a->pinned = true;
-	return assoc_apply(e, now_ms, a, locs, n);
+	a->mob->pinned = true;
+	return assoc_apply(e, now_ms, a, locs, n, cur, ncur);
 }
 
 /* --- the peer's locators -------------------------------------------------- */
@@ -408,10 +438,10 @@ static bool listed_in(const struct engine_peer_loc *l, size_t n,
 static struct engine_peer_loc *peer_loc_find(struct hip_assoc *a,
 					     const struct in6_addr *x)
 {
-	for (size_t k = 0; k < ENGINE_PEER_LOCS; k++)
-		if (a->peer_locs[k].state != ENGINE_LOC_UNUSED &&
-		    addr_eq(&a->peer_locs[k].addr, x))
-			return &a->peer_locs[k];
+	for (size_t k = 0; a->mob != NULL && k < ENGINE_PEER_LOCS; k++)
+		if (a->mob->peer_locs[k].state != ENGINE_LOC_UNUSED &&
+		    addr_eq(&a->mob->peer_locs[k].addr, x))
+			return &a->mob->peer_locs[k];
 	return NULL;
 }
 
@@ -422,8 +452,8 @@ static bool next_check(struct hip_engine *e, uint64_t now,
 {
 	struct engine_peer_loc *pick = NULL;
 
-	for (size_t k = 0; k < ENGINE_PEER_LOCS; k++) {
-		struct engine_peer_loc *l = &a->peer_locs[k];
+	for (size_t k = 0; a->mob != NULL && k < ENGINE_PEER_LOCS; k++) {
+		struct engine_peer_loc *l = &a->mob->peer_locs[k];
 
 		if (l->checking)
 			return false;
@@ -453,6 +483,8 @@ int engine_loc_recv(struct hip_engine *e, uint64_t now,
 	(void)dst;
 	if (!in->have_locs)
 		return HIP_OK;
+	if (mob_of(a) == NULL)
+		return HIP_ENOMEM;
 	memset(next, 0, sizeof(next));
 	for (size_t k = 0; k < in->locs.count && m < ENGINE_PEER_LOCS; k++) {
 		const struct hip_locator *l = &in->locs.loc[k];
@@ -497,8 +529,8 @@ int engine_loc_recv(struct hip_engine *e, uint64_t now,
 	}
 	if (pref == NULL)
 		pref = &next[0];
-	memcpy(a->peer_locs, next, sizeof(next));
-	pref = &a->peer_locs[pref - next];
+	memcpy(a->mob->peer_locs, next, sizeof(next));
+	pref = &a->mob->peer_locs[pref - next];
 	if (pref->state == ENGINE_LOC_ACTIVE &&
 	    !addr_eq(&pref->addr, &a->peer_loc)) {
 		/* Verified before (multihoming): take it over at once. */
@@ -523,16 +555,18 @@ void engine_loc_acked(struct hip_engine *e, uint64_t now,
 	struct engine_peer_loc *l = NULL;
 	bool move;
 
-	if (id != 0 && a->loc_first_id != 0 && !a->loc_dirty &&
-	    engine_update_id_covers(a, a->loc_first_id, id))
-		a->loc_first_id = 0;
+	if (a->mob == NULL)
+		return;
+	if (id != 0 && a->mob->loc_first_id != 0 && !a->mob->loc_dirty &&
+	    engine_update_id_covers(a, a->mob->loc_first_id, id))
+		a->mob->loc_first_id = 0;
 	if (in->echo_resp == NULL || in->echo_resp->len != ENGINE_ECHO_LEN)
 		return;
 	for (size_t k = 0; k < ENGINE_PEER_LOCS && l == NULL; k++)
-		if (a->peer_locs[k].checking &&
-		    hip_ct_memeq(a->peer_locs[k].nonce, in->echo_resp->value,
-				 ENGINE_ECHO_LEN))
-			l = &a->peer_locs[k];
+		if (a->mob->peer_locs[k].checking &&
+		    hip_ct_memeq(a->mob->peer_locs[k].nonce,
+				 in->echo_resp->value, ENGINE_ECHO_LEN))
+			l = &a->mob->peer_locs[k];
 	if (l == NULL)
 		return;
 	/* RFC 8046 5.4: the address answered; data may go there. */
@@ -554,7 +588,7 @@ void engine_loc_acked(struct hip_engine *e, uint64_t now,
 			struct engine_peer_loc *old;
 
 			for (size_t k = 0; k < ENGINE_PEER_LOCS; k++) {
-				old = &a->peer_locs[k];
+				old = &a->mob->peer_locs[k];
 				if (old->state == ENGINE_LOC_DEPRECATED)
 					memset(old, 0, sizeof(*old));
 			}
@@ -573,10 +607,12 @@ void engine_loc_acked(struct hip_engine *e, uint64_t now,
 /* Our UPDATE went unanswered: announcements and checks end there. */
 void engine_loc_given_up(struct hip_engine *e, struct hip_assoc *a)
 {
-	a->loc_first_id = 0;
-	a->loc_dirty = false;
+	if (a->mob == NULL)
+		return;
+	a->mob->loc_first_id = 0;
+	a->mob->loc_dirty = false;
 	for (size_t k = 0; k < ENGINE_PEER_LOCS; k++) {
-		struct engine_peer_loc *l = &a->peer_locs[k];
+		struct engine_peer_loc *l = &a->mob->peer_locs[k];
 
 		if (!l->checking)
 			continue;
@@ -590,9 +626,12 @@ uint64_t engine_loc_deadline(const struct hip_assoc *a)
 {
 	uint64_t d = ENGINE_NO_DEADLINE;
 
-	for (size_t k = 0; k < ENGINE_PEER_LOCS; k++)
-		if (a->peer_locs[k].checking && a->peer_locs[k].verify_by < d)
-			d = a->peer_locs[k].verify_by;
+	for (size_t k = 0; a->mob != NULL && k < ENGINE_PEER_LOCS; k++) {
+		const struct engine_peer_loc *l = &a->mob->peer_locs[k];
+
+		if (l->checking && l->verify_by < d)
+			d = l->verify_by;
+	}
 	return d;
 }
 
@@ -601,8 +640,8 @@ void engine_loc_timeout(struct hip_engine *e, uint64_t now,
 {
 	bool expired = false;
 
-	for (size_t k = 0; k < ENGINE_PEER_LOCS; k++) {
-		struct engine_peer_loc *l = &a->peer_locs[k];
+	for (size_t k = 0; a->mob != NULL && k < ENGINE_PEER_LOCS; k++) {
+		struct engine_peer_loc *l = &a->mob->peer_locs[k];
 
 		if (!l->checking || now < l->verify_by)
 			continue;

@@ -114,12 +114,14 @@ static void mark_carried(struct hip_assoc *a, uint32_t id)
 {
 	if (a->rk != NULL && !a->rk->acked && a->rk->first_id == 0)
 		a->rk->first_id = id;
-	if (a->loc_dirty) {
-		a->loc_first_id = id;
-		a->loc_dirty = false;
+	if (a->mob == NULL)
+		return;
+	if (a->mob->loc_dirty) {
+		a->mob->loc_first_id = id;
+		a->mob->loc_dirty = false;
 	}
 	for (size_t n = 0; n < ENGINE_PEER_LOCS; n++) {
-		struct engine_peer_loc *l = &a->peer_locs[n];
+		struct engine_peer_loc *l = &a->mob->peer_locs[n];
 
 		if (l->checking && l->echo_first_id == 0)
 			l->echo_first_id = id;
@@ -426,6 +428,8 @@ void engine_update_clear(struct hip_assoc *a)
 	}
 	engine_rekey_free(a->rk);
 	a->rk = NULL;
+	free(a->mob);
+	a->mob = NULL;
 	hip_keymat_free(a->km);
 	a->km = NULL;
 }
