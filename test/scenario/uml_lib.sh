@@ -82,16 +82,18 @@ xfer_start() {
 	ready=$SCEN_TMP/xfer$XFER_N.ready
 	XFER_BYTES=$((mib * 1048576))
 	XFER_OUT=$SCEN_TMP/xfer$XFER_N
-	netns_exec "$r" $PY "$scen_dir/tcp_xfer.py" recv "$dst" 5001 "$ready" \
+	# ip netns exec directly: $! is then the process itself, not a
+	# subshell, and clean-up can stop it
+	ip netns exec "$(netns_name "$r")" $PY "$scen_dir/tcp_xfer.py" recv "$dst" 5001 "$ready" \
 		> "$XFER_OUT.recv" 2> "$XFER_OUT.recv.err" &
 	XFER_RPID=$!
 	netns_on_cleanup "kill $XFER_RPID 2>/dev/null"
 	netns_wait_for 10 test -e "$ready"
 	if [ -n "$rate" ]; then
-		netns_exec "$s" $PY "$scen_dir/tcp_paced.py" "$dst" 5001 \
+		ip netns exec "$(netns_name "$s")" $PY "$scen_dir/tcp_paced.py" "$dst" 5001 \
 			"$XFER_BYTES" "$rate" "$tmo" > "$XFER_OUT.send" 2>&1 &
 	else
-		netns_exec "$s" $PY "$scen_dir/tcp_xfer.py" send "$dst" 5001 \
+		ip netns exec "$(netns_name "$s")" $PY "$scen_dir/tcp_xfer.py" send "$dst" 5001 \
 			"$XFER_BYTES" "$tmo" > "$XFER_OUT.send" 2>&1 &
 	fi
 	XFER_SPID=$!

@@ -17,8 +17,9 @@
 #   - an IPv6 -> IPv4 move (BEET: inner HITs, outer IPv4)
 #   - the paced transfer (never reset) arrives with the right SHA-256
 # Figures: handover time (address change -> first ESP packet from the
-# new address, seen on B's interface; median over the moves) and UPDATE
-# packets per move.  Timing under UML is only indicative.
+# new address, seen on B's interface, with a ping every 0.2 s running
+# beside the transfer; median over the moves) and UPDATE packets per
+# move.  Timing under UML is only indicative.
 
 set -u
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
@@ -60,9 +61,14 @@ hc b peer add "$HIT_A" 2001:db8:1::1 --name a
 check "connect: ESTABLISHED" hc_quiet a connect "$HIT_B" --wait 20
 check "ping over the HITs" ping_until a "$HIT_B" 20
 
-netns_exec b $PY "$here/wire_watch.py" eth0 "$WIRE_B" &
+ip netns exec "$(netns_name b)" $PY "$here/wire_watch.py" eth0 "$WIRE_B" &
 netns_on_cleanup "kill $! 2>/dev/null"
-netns_exec m $PY "$here/wire_watch.py" eth0 "$WIRE_M" &
+ip netns exec "$(netns_name m)" $PY "$here/wire_watch.py" eth0 "$WIRE_M" &
+netns_on_cleanup "kill $! 2>/dev/null"
+
+# A ping every 0.2 s over the HITs shows when the new path works: the
+# TCP stream alone would show its retransmission back-off instead.
+ip netns exec "$(netns_name a)" ping -i 0.2 -q "$HIT_B" > /dev/null 2>&1 &
 netns_on_cleanup "kill $! 2>/dev/null"
 
 # total: long enough for every move, the forged UPDATE and a tail

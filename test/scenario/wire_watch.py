@@ -54,8 +54,9 @@ def main(argv):
                 continue
             proto, src, dst, pl = p
             now = time.time()
-            if proto == 139 and len(pl) >= 2:
-                out.write("%.6f hip %d %s %s\n" % (now, pl[1] & 0x7F,
+            if proto == 139 and len(pl) >= 3:
+                # next header, header length, then the packet type
+                out.write("%.6f hip %d %s %s\n" % (now, pl[2] & 0x7F,
                                                      src, dst))
             elif proto == 50 and len(pl) >= 4:
                 key = (pl[0:4], src, dst)
