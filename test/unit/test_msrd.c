@@ -17,8 +17,11 @@
 #include "hip/ctl.h"
 #include "hip/error.h"
 #include "hip/msrd.h"
+#include "hipd/kernel.h"
+#include "hipd/msrd.h"
 #include "hipd/msrd_persist.h"
 #include "hipd/msrd_store.h"
+#include "pfkey/pfkey.h"
 
 static void addr(struct in6_addr *a, const char *s)
 {
@@ -598,6 +601,124 @@ START_TEST(test_persist_bad_record)
 }
 END_TEST
 
+/* ---- extended ACQUIRE -------------------------------------------------- */
+
+static void acquire_event(struct hip_kernel_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = HIP_KEV_ACQUIRE;
+	ev->u.acquire.inner.family = AF_INET6;
+	hit(ev->u.acquire.inner.src.b, "2001:20::1");
+	hit(ev->u.acquire.inner.dst.b, "2001:2f::2");
+	ev->u.acquire.inner.src_plen = ev->u.acquire.inner.dst_plen = 128;
+	ev->u.acquire.outer.family = AF_UNSPEC;
+	ev->u.acquire.reqid = 0x48490007;
+	ev->u.acquire.policy_index = 1234;
+	ev->u.acquire.policy_dir = HIP_KERNEL_DIR_OUT;
+	ev->u.acquire.seq = 99;
+}
+
+static void expect_addr(const struct pfkey_msg *m, uint16_t type,
+			const char *want)
+{
+	struct pfkey_address a;
+	char buf[INET6_ADDRSTRLEN];
+	const void *p;
+
+	ck_assert_int_eq(pfkey_get_address(m, type, &a), 0);
+	p = a.addr.sa.sa_family == AF_INET ? (const void *)&a.addr.sin.sin_addr :
+	    (const void *)&a.addr.sin6.sin6_addr;
+	ck_assert_ptr_nonnull(inet_ntop(a.addr.sa.sa_family, p, buf,
+					sizeof(buf)));
+	ck_assert_str_eq(buf, want);
+}
+
+/* The message parses with libpfkey (strictly), names the record in
+ * SADB_X_REF and carries the kernel's policy and an ESP proposal; its
+ * addresses are the best locators known. */
+START_TEST(test_acquire_message)
+{
+	struct hip_kernel_event ev;
+	struct hip_msrd_record r;
+	struct pfkey_msg m;
+	struct pfkey_ref ref;
+	struct pfkey_policy pol;
+	struct pfkey_ipsecrequest rq;
+	struct pfkey_comb comb;
+	uint8_t buf[HIP_MSRD_PFKEY_MAX], replay;
+	size_t len, n;
+
+	acquire_event(&ev);
+	full_record(&r, 0xfedcba9876543210ULL);
+	switch (_i) {
+	case 0:	/* template without locators: care-of -> peer */
+		break;
+	case 1:	/* the kernel's template locators win */
+		ev.u.acquire.outer.family = AF_INET;
+		inet_pton(AF_INET, "192.0.2.1", ev.u.acquire.outer.src.b);
+		inet_pton(AF_INET, "192.0.2.2", ev.u.acquire.outer.dst.b);
+		break;
+	case 2:	/* care-of IPv4, peer IPv6: the HITs */
+		r.coa[0] = r.coa[1];
+		r.n_coa = 1;
+		break;
+	default:	/* no peer: the HITs */
+		r.flags &= ~(uint32_t)HIP_MSRD_F_PEER;
+		memset(&r.peer, 0, sizeof(r.peer));
+		break;
+	}
+	ck_assert_int_eq(hipd_msrd_build_acquire(&ev, &r, buf, sizeof(buf),
+						 &len), 0);
+	ck_assert_int_eq(pfkey_parse(buf, len, PFKEY_PARSE_STRICT, &m), 0);
+	ck_assert_uint_eq(m.type, SADB_ACQUIRE);
+	ck_assert_uint_eq(m.satype, SADB_SATYPE_ESP);
+	ck_assert_uint_eq(m.seq, 99);
+	ck_assert_int_eq(pfkey_get_ref(&m, &ref), 0);
+	ck_assert_uint_eq(ref.ver, PFKEY_X_REF_VERSION);
+	ck_assert(ref.mpi == 0xfedcba9876543210ULL);
+	/* the MPI is in network byte order on the wire */
+	{
+		const uint8_t *ext;
+		size_t elen;
+
+		ck_assert_int_eq(pfkey_msg_ext(&m, SADB_X_EXT_REF, &ext, &elen),
+				 0);
+		ck_assert_uint_eq(elen, 16);
+		ck_assert_uint_eq(ext[8], 0xfe);
+		ck_assert_uint_eq(ext[15], 0x10);
+	}
+	ck_assert_int_eq(pfkey_get_policy(&m, &pol, &n), 0);
+	ck_assert_uint_eq(pol.id, 1234);
+	ck_assert_uint_eq(pol.dir, IPSEC_DIR_OUTBOUND);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(pfkey_get_ipsecrequest(&m, 0, &rq), 0);
+	ck_assert_uint_eq(rq.proto, IPPROTO_ESP);
+	ck_assert_uint_eq(rq.mode, IPSEC_MODE_BEET);
+	ck_assert_uint_eq(rq.reqid, 0x48490007);
+	ck_assert_int_eq(pfkey_get_proposal(&m, &replay, &n), 0);
+	ck_assert_uint_ge(n, 1);
+	ck_assert_int_eq(pfkey_get_comb(&m, 0, &comb), 0);
+	ck_assert_uint_eq(comb.encrypt, SADB_X_EALG_AESCBC);
+	switch (_i) {
+	case 0:
+		expect_addr(&m, SADB_EXT_ADDRESS_SRC, "2001:db8:2::5");
+		expect_addr(&m, SADB_EXT_ADDRESS_DST, "2001:db8:ff::1");
+		break;
+	case 1:
+		expect_addr(&m, SADB_EXT_ADDRESS_SRC, "192.0.2.1");
+		expect_addr(&m, SADB_EXT_ADDRESS_DST, "192.0.2.2");
+		break;
+	default:
+		expect_addr(&m, SADB_EXT_ADDRESS_SRC, "2001:20::1");
+		expect_addr(&m, SADB_EXT_ADDRESS_DST, "2001:2f::2");
+		break;
+	}
+	/* too small a buffer: refused */
+	ck_assert_int_eq(hipd_msrd_build_acquire(&ev, &r, buf, len - 8, &len),
+			 HIP_ENOSPC);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("msrd");
@@ -614,6 +735,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_may_change);
 	tcase_add_test(tc, test_store_bind_lookup);
 	tcase_add_test(tc, test_store_expire_full);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("acquire");
+	tcase_add_loop_test(tc, test_acquire_message, 0, 4);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("persist");
 	tcase_add_checked_fixture(tc, setup, teardown);
