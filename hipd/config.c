@@ -368,6 +368,18 @@ static const char *set_list(enum hipd_config_list kind, const char *val,
 	return NULL;
 }
 
+const char *const hipd_config_keys[] = {
+	"kernel", "data-plane", "hit-device",
+	"identity", "default-hi-type", "hit-suites",
+	"dh-groups", "esp-transforms", "puzzle-difficulty",
+	"sa-lifetime-soft-bytes", "sa-lifetime-hard-bytes",
+	"sa-lifetime-soft-seconds", "sa-lifetime-hard-seconds",
+	"rekey-new-dh", "idle-lifetime", "r2-sent-timeout", "msl",
+	"locator", "ignore-locator", "locator-debounce-ms", "hosts-file",
+	"user", "control-group", "log-level", "msrd-persist", "msrd-file",
+	NULL,
+};
+
 /* One "key = value"; NULL or why it is wrong (possibly in why[]). */
 static const char *config_set(struct hipd_config *c, const char *key,
 			      const char *val, char *why, size_t whycap)

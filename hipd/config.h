@@ -13,6 +13,10 @@ struct hipd_config;
 #define HIPD_DEFAULT_CONFIG_FILE	"/etc/hip/hipd.conf"
 #define HIPD_DEFAULT_HOSTS_FILE		"/etc/hip/hosts"
 
+/* Every key the file may hold, NULL-terminated (for the tests that
+ * hold the example file and the manual to it). */
+extern const char *const hipd_config_keys[];
+
 /* What a reload reads the file over: the defaults, with the settings
  * only the command line or a restart can change taken from running. */
 void hipd_config_reload_base(const struct hipd_config *running,

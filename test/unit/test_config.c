@@ -317,6 +317,99 @@ START_TEST(test_bad)
 }
 END_TEST
 
+/* The text of a file of the source tree ($srcdir, as make check sets). */
+static char *source_file(const char *rel)
+{
+	const char *top = getenv("srcdir");
+	char path[512];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "%s: cannot open (srcdir unset?)", path);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+START_TEST(test_keys_known)
+{
+	struct hipd_config c;
+	char path[128], err[HIPD_ERR_MAX], line[128], want[128];
+
+	/* every listed key reaches its parser: a bad value is refused
+	 * with a reason other than "unknown key" */
+	for (size_t i = 0; hipd_config_keys[i] != NULL; i++) {
+		hipd_config_defaults(&c);
+		snprintf(line, sizeof(line), "%s = \001bad\n",
+			 hipd_config_keys[i]);
+		write_text("k.conf", line, path, sizeof(path));
+		ck_assert_int_eq(hipd_config_load(path, &c, err, sizeof(err)),
+				 HIP_EFORMAT);
+		snprintf(want, sizeof(want), ":1: %s: ", hipd_config_keys[i]);
+		ck_assert_msg(strstr(err, want) && !strstr(err, "unknown key"),
+			      "%s", err);
+	}
+}
+END_TEST
+
+START_TEST(test_example_file)
+{
+	char *text = source_file("data/hipd.conf");
+	char *man = source_file("man/hipd.conf.5");
+	char path[128], err[HIPD_ERR_MAX] = "", want[96];
+	struct hipd_config c;
+	size_t nkeys = 0;
+	FILE *f;
+
+	/* every key is in the example (commented, as "#key = ") and has
+	 * an entry in hipd.conf(5) */
+	for (size_t i = 0; hipd_config_keys[i] != NULL; i++, nkeys++) {
+		snprintf(want, sizeof(want), "\n#%s = ", hipd_config_keys[i]);
+		ck_assert_msg(strstr(text, want) != NULL,
+			      "data/hipd.conf lacks %s", hipd_config_keys[i]);
+		snprintf(want, sizeof(want), ".It Cm %s No = ",
+			 hipd_config_keys[i]);
+		ck_assert_msg(strstr(man, want) != NULL,
+			      "hipd.conf(5) lacks %s", hipd_config_keys[i]);
+	}
+	ck_assert_uint_ge(nkeys, 26);
+	/* the example loads as it is (all defaults) and uncommented */
+	hipd_config_defaults(&c);
+	write_text("example.conf", text, path, sizeof(path));
+	ck_assert_msg(hipd_config_load(path, &c, err, sizeof(err)) == 0, "%s",
+		      err);
+	snprintf(path, sizeof(path), "%s/uncommented.conf", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	for (char *p = text, *nl; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		ck_assert_ptr_nonnull(nl);
+		*nl = '\0';
+		if (p[0] == '#' && p[1] >= 'a' && p[1] <= 'z' &&
+		    strstr(p, " = ") != NULL)
+			fprintf(f, "%s\n", p + 1);
+	}
+	fclose(f);
+	hipd_config_defaults(&c);
+	ck_assert_msg(hipd_config_load(path, &c, err, sizeof(err)) == 0, "%s",
+		      err);
+	ck_assert_str_eq(c.user, "hipd");
+	ck_assert_uint_eq(c.n_hit_suites, 3);
+	ck_assert_uint_eq(c.sa_hard_seconds, 86400);
+	free(text);
+	free(man);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("config");
@@ -330,6 +423,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_value_names);
 	tcase_add_test(tc, test_locators_identities_hosts_user);
 	tcase_add_test(tc, test_reload_base);
+	tcase_add_test(tc, test_keys_known);
+	tcase_add_test(tc, test_example_file);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));
 	suite_add_tcase(s, tc);
 	return s;
