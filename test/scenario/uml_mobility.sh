@@ -110,6 +110,7 @@ not_on() {
 # move OLD NEW PLEN: A swaps OLD for NEW; sets HANDOVER (s) or "".
 HANDOVERS=()
 BACK=()
+MOVED=()
 UPDATES=()
 move() {
 	local old=$1 new=$2 plen=$3 t0 t1 peer first
@@ -144,6 +145,13 @@ move() {
 		ok "  first ESP from B to $new after ${BACK[-1]} s"
 	else
 		fail "  no ESP from B to $new within 10 s more"
+	fi
+	# when hipd on A logged the move (its clock is the same)
+	first=$(grep "SAs with .* moved: .* is now $new -> " "$SCEN_TMP/a.log" |
+		tail -n 1 | cut -d' ' -f1)
+	if [ -n "$first" ]; then
+		MOVED+=("$(echo "$(date -d "$first" +%s.%N) - $t0" | bc)")
+		ok "  hipd on A moved the SAs after ${MOVED[-1]} s"
 	fi
 	check "  A's SAs on the new locators" \
 		netns_wait_for 5 xfrm_has a "$new" "$peer"
@@ -202,7 +210,9 @@ median() {
 echo "FIGURES $K handover (address change -> first ESP from the new" \
 	"address, UML, indicative): median $(median "${HANDOVERS[@]}") s over" \
 	"${#HANDOVERS[@]} moves (${HANDOVERS[*]});" \
-	"back to it from B (after the ECHO check): median" \
+	"SAs moved by hipd on A: median $(median "${MOVED[@]}") s" \
+	"(${MOVED[*]}); back to the new address from B (after the ECHO" \
+	"check): median" \
 	"$(median "${BACK[@]}") s (${BACK[*]});" \
 	"UPDATE packets per move: ${UPDATES[*]};" \
 	"UPDATEs sent: A $(counter a updates-sent), B $(counter b updates-sent);" \
