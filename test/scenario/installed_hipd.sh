@@ -11,7 +11,7 @@
 #     one), answers hipconf, made an identity (0600, owned by the user)
 #   - /proc/PID/status: the unit's capabilities only, its user, no new
 #     privileges
-#   - sd_notify READY=1, RELOADING=1, STOPPING=1 (Type=notify)
+#   - sd_notify READY=1, WATCHDOG=1, RELOADING=1, STOPPING=1
 #   - ExecReload (kill -HUP) with a changed configuration: the change
 #     shows (ignore-locator drops a locator from hipconf status)
 #   - ExecReload with a broken configuration: refused with file:line,
@@ -92,8 +92,6 @@ netns_exec h ip xfrm state flush 2>/dev/null
 
 # A service manager's notification socket (sd_notify(3)), as systemd
 # gives a Type=notify service.
-# The unit is Type=notify: without READY=1 systemd would stop hipd.
-speaks_notify=1
 "$PY" -c '
 import os, socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -128,9 +126,13 @@ hc() { "$hipconf" -s "$sock" "$@"; }
 
 # --- start as the unit does ----------------------------------------------
 echo "start: setpriv $setpriv_opts $cmd $extra"
-netns_spawn h env NOTIFY_SOCKET="$SCEN_TMP/notify.sock" bash -c \
-	"umask $(unit_value "$unit" UMask); exec setpriv $setpriv_opts $cmd $extra" \
-	>>"$SCEN_TMP/hipd.log" 2>&1
+# With WatchdogSec= systemd passes WATCHDOG_USEC and WATCHDOG_PID; a
+# second here instead of the unit's value keeps the test short.
+watchdog=$(unit_value "$unit" WatchdogSec)
+netns_spawn h env NOTIFY_SOCKET="$SCEN_TMP/notify.sock" \
+	${watchdog:+WATCHDOG_USEC=1000000} bash -c \
+	"umask $(unit_value "$unit" UMask); ${watchdog:+export WATCHDOG_PID=\$\$;} \
+	exec setpriv $setpriv_opts $cmd $extra" >>"$SCEN_TMP/hipd.log" 2>&1
 pid=$NETNS_PID
 for _ in $(seq 100); do
 	hc status >/dev/null 2>&1 && break
@@ -139,10 +141,10 @@ for _ in $(seq 100); do
 done
 hc status >/dev/null 2>&1 && ok "hipconf status answered" ||
 	{ fail "hipd did not start"; scen_finish; }
-if [ "$speaks_notify" = 1 ]; then
-	check "sd_notify: READY=1" wait_notify READY=1 5
-else
-	echo "note: hipd does not speak sd_notify yet: under Type=notify systemd would time out"
+check "sd_notify: READY=1" wait_notify READY=1 5
+if [ -n "$watchdog" ]; then
+	check "sd_notify: WATCHDOG=1 (WatchdogSec=$watchdog)" \
+		wait_notify WATCHDOG=1 3
 fi
 
 st=/proc/$pid/status
@@ -180,10 +182,8 @@ for _ in $(seq 50); do
 done
 check "reload: ignore-locator took effect ($(locators))" \
 	test -z "$(grep -w 2001:db8:7::1 <<<"$(locators)")"
-if [ "$speaks_notify" = 1 ]; then
-	check "sd_notify: RELOADING=1 then READY=1" wait_notify READY=1 5
-	check "  RELOADING=1 was sent" grep -qx RELOADING=1 "$SCEN_TMP/notify.txt"
-fi
+check "sd_notify: RELOADING=1 then READY=1" wait_notify READY=1 5
+check "  RELOADING=1 was sent" grep -qx RELOADING=1 "$SCEN_TMP/notify.txt"
 
 { cat "$SCEN_TMP/example.conf"; echo "ignore-locator = 2001:db8:7::1"
   echo "log-level = loud"; } >"$conf"
@@ -217,9 +217,7 @@ keep=()
 for p in "${NETNS_PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
 NETNS_PIDS=("${keep[@]}")
 check "SIGTERM: exit status 0 ($rc)" test "$rc" = 0
-if [ "$speaks_notify" = 1 ]; then
-	check "sd_notify: STOPPING=1" grep -qx STOPPING=1 "$SCEN_TMP/notify.txt"
-fi
+check "sd_notify: STOPPING=1" grep -qx STOPPING=1 "$SCEN_TMP/notify.txt"
 check "no policies left" test -z "$(netns_exec h ip xfrm policy)"
 check "hip0 removed" test -z "$(netns_exec h ip -o link show hip0 2>/dev/null)"
 check "control socket removed" test ! -e "$sock"
