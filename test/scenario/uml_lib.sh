@@ -9,6 +9,7 @@
 #   xfrm_stat HOST NAME           a /proc/net/xfrm_stat counter (0 if none)
 #   xfrm_errors HOST              its non-zero counters
 #   hipd_counter HOST NAME        = counter (a status counter)
+#   owned_is HOST N, counter_ge HOST NAME N   conditions for netns_wait_for
 #   xfer_start HOST_R HOST_S DST MIB [TIMEOUT [RATE]]
 #                                 TCP transfer HOST_S -> DST (HOST_R's
 #                                 HIT) in the background, as fast as it
@@ -69,6 +70,17 @@ xfrm_errors() {
 
 hipd_counter() {
 	counter "$@"
+}
+
+# For netns_wait_for, which runs its command again and again (a "$(...)"
+# in its arguments would be computed only once):
+# owned_is HOST N: HOST has N SAs and policies of hipd's.
+owned_is() {
+	[ "$(owned_xfrm "$1")" = "$2" ]
+}
+# counter_ge HOST NAME N: the status counter NAME is at least N.
+counter_ge() {
+	[ "$(counter "$1" "$2")" -ge "$3" ]
 }
 
 # xfer_start HOST_R HOST_S DST MIB [TIMEOUT]: HOST_R listens on DST

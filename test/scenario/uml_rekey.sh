@@ -12,7 +12,7 @@
 #      default 24) through SAs with a soft limit of 2 MiB survives
 #      several rekeys; SHA-256 of what arrived matches; the SPIs change
 #      (kernel and hipconf ha --json agree); old SAs are gone afterwards
-#   2. time limits: rekeys every few seconds while idle, ping still works
+#   2. time limits (soft 5 s, hard 25 s): rekeys while idle, ping works
 #   3. hard expiry without a rekey (the peer's hipd killed): the
 #      association is closed and its SAs and policies are gone
 # Prints figures: rekeys, bytes, TCP retransmissions, ESP packets that
@@ -133,13 +133,15 @@ run_backend() {
 	hipd_stop b
 
 	# --- 2. time limits ---------------------------------------------------------
-	write_conf "$conf" "$k" 0 0 4 10
+	# hard well after soft: a rekey with a new DH under a loaded UML
+	# can take seconds, and must not lose the race to the hard limit
+	write_conf "$conf" "$k" 0 0 5 25
 	hipd_start a -c "$conf" || return
 	hipd_start b -c "$conf" || return
 	check "$pre time limits: connect" hc_quiet a connect "$HIT_B" --wait 20
 	spis0=$(ha_spis a "$HIT_B")
-	check "$pre rekeyed by time within 12 s" \
-		netns_wait_for 12 test "$(counter a rekeys-completed)" -ge 1
+	check "$pre rekeyed by time within 15 s" \
+		netns_wait_for 15 counter_ge a rekeys-completed 1
 	check "$pre   SPIs changed ($spis0 -> $(ha_spis a "$HIT_B"))" \
 		test "$spis0" != "$(ha_spis a "$HIT_B")"
 	check "$pre   ping" ping_until a "$HIT_B" 5
@@ -148,7 +150,7 @@ run_backend() {
 	hipd_kill9 b
 	t0=$(date +%s.%N)
 	check "$pre peer gone: A closes at the hard limit (SAs gone)" \
-		netns_wait_for 25 test "$(owned_xfrm a)" = 2
+		netns_wait_for 45 owned_is a 2
 	t=$(echo "$(date +%s.%N) - $t0" | bc | cut -c1-5)
 	check "$pre   A no longer ESTABLISHED ($(ha_state a "$HIT_B"), $t s)" \
 		test "$(ha_state a "$HIT_B")" != ESTABLISHED
