@@ -20,6 +20,9 @@
 /* Free queue slots a packet or a timer needs: a few SENDs, an
  * SA_INSTALL or SA_DELETE, a state change and log lines. */
 #define ENGINE_QUEUE_MARGIN	8
+/* ACKs for repeated UPDATEs per second at most: a replayed UPDATE must
+ * not become a flood of signed answers. */
+#define ENGINE_REACK_PER_SEC	20
 /* Peer locators an association tracks (RFC 8046 5.4 address states),
  * and our own locators per association (pinned) or per host. */
 #define ENGINE_PEER_LOCS	4
@@ -203,6 +206,9 @@ struct hip_engine {
 	unsigned notify_in_window;
 	uint64_t r1_window_ms;
 	unsigned r1_in_window;
+	/* ACKs sent again for repeated UPDATEs, per second (6.12.1). */
+	uint64_t reack_window_ms;
+	unsigned reack_in_window;
 
 	struct hip_engine_stats stats;
 

@@ -287,8 +287,17 @@ int engine_handle_update(struct hip_engine *e, uint64_t now,
 	if (in->have_seq && a->upd_have_in &&
 	    (int32_t)(in->seq - a->upd_in_id) <= 0) {
 		/* 6.12.1 step 2: seen before; acknowledge again (with the
-		 * same echo answer), change nothing. */
+		 * same echo answer), rate-limited, change nothing. */
 		e->stats.dropped[HIP_DROP_DUPLICATE]++;
+		if (now >= e->reack_window_ms + 1000) {
+			e->reack_window_ms = now;
+			e->reack_in_window = 0;
+		}
+		if (e->reack_in_window >= ENGINE_REACK_PER_SEC) {
+			r = HIP_OK;
+			goto out;
+		}
+		e->reack_in_window++;
 		engine_log(e, LOG_DEBUG, "UPDATE %u again: ACK only", in->seq);
 		r = send_ack(e, a, &in->seq, 1, in->echo_req, dst, src);
 		goto out;

@@ -577,6 +577,41 @@ START_TEST(test_rekey_spi_failure)
 }
 END_TEST
 
+/* A replayed UPDATE is acknowledged again, at most 20 times a second. */
+START_TEST(test_replay_rate)
+{
+	struct mock_net *n = setup(false, false);
+	struct hip_engine_stats before, after;
+	struct mock_pkt *p = malloc(sizeof(*p));
+
+	ck_assert_ptr_nonnull(p);
+	establish(n);
+	ck_assert_int_eq(hip_engine_rekey(n->h[0].e, n->now, NULL,
+					  n->h[1].hit), 0);
+	mock_drain(n, 0);
+	*p = n->wire[0];
+	mock_flush(n);
+	check_pair(n, 1);
+	hip_engine_get_stats(n->h[1].e, &before);
+	for (int k = 0; k < 100; k++) {
+		ck_assert_int_eq(mock_inject(n, p), 0);
+		n->n_wire = 0;
+	}
+	hip_engine_get_stats(n->h[1].e, &after);
+	ck_assert_uint_eq(after.dropped[HIP_DROP_DUPLICATE] -
+			  before.dropped[HIP_DROP_DUPLICATE], 100);
+	ck_assert_uint_eq(after.updates_sent - before.updates_sent, 20);
+	/* A second later: answered again. */
+	n->now += 1000;
+	ck_assert_int_eq(mock_inject(n, p), 0);
+	hip_engine_get_stats(n->h[1].e, &after);
+	ck_assert_uint_eq(after.updates_sent - before.updates_sent, 21);
+	ck_assert_uint_eq(n->h[1].n_installs, 2);
+	free(p);
+	teardown(n);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("engine_update");
@@ -593,6 +628,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_update_in_r2_sent);
 	tcase_add_test(tc, test_rekey_api);
 	tcase_add_test(tc, test_rekey_spi_failure);
+	tcase_add_test(tc, test_replay_rate);
 	suite_add_tcase(s, tc);
 	return s;
 }
