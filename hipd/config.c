@@ -512,31 +512,34 @@ static const char *config_set(struct hipd_config *c, const char *key,
 	return NULL;
 }
 
-int hipd_config_load(const char *path, struct hipd_config *cfg, char *err,
-		     size_t errcap)
+int hipd_config_read(FILE *f, const char *path, struct hipd_config *cfg,
+		     char *err, size_t errcap)
 {
-	struct hipd_config c = *cfg;
+	struct hipd_config *c = malloc(sizeof(*c));	/* ~50 KiB */
 	char line[1024];
 	struct config_lines lines = { 0 };
 	unsigned seen = 0;
 	unsigned lineno = 0;
-	FILE *f;
+	int r = HIP_EFORMAT;
 
-	f = fopen(path, "re");
-	if (f == NULL) {
-		snprintf(err, errcap, "%s: %s", path, strerror(errno));
-		return HIP_EIO;
+	if (c == NULL) {
+		snprintf(err, errcap, "%s: out of memory", path);
+		return HIP_ENOMEM;
 	}
+	*c = *cfg;
 	while (fgets(line, sizeof(line), f) != NULL) {
+		size_t len = strlen(line);
 		char *eq, *key, *val, *p = line;
 		char whybuf[384];
 		const char *why;
 
 		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			snprintf(err, errcap, "%s:%u: line too long", path,
-				 lineno);
-			goto bad;
+		if ((len == 0 || line[len - 1] != '\n') && !feof(f)) {
+			/* a full buffer, or a NUL cut the line short */
+			snprintf(err, errcap, "%s:%u: %s", path, lineno,
+				 len + 1 < sizeof(line) ? "NUL character"
+				 : "line too long");
+			goto out;
 		}
 		p = trim(p);
 		if (*p == '\0' || *p == '#')
@@ -545,28 +548,48 @@ int hipd_config_load(const char *path, struct hipd_config *cfg, char *err,
 		if (eq == NULL) {
 			snprintf(err, errcap, "%s:%u: expected 'key = value'",
 				 path, lineno);
-			goto bad;
+			goto out;
 		}
 		*eq = '\0';
 		key = trim(p);
 		val = trim(eq + 1);
 		if (list_key_first(&seen, key))
-			config_list_clear(&c, key);
-		why = *val ? config_set(&c, key, val, whybuf, sizeof(whybuf))
+			config_list_clear(c, key);
+		why = *val ? config_set(c, key, val, whybuf, sizeof(whybuf))
 			   : "empty value";
 		if (why != NULL) {
 			snprintf(err, errcap, "%s:%u: %s: %s", path, lineno,
 				 key, why);
-			goto bad;
+			goto out;
 		}
 		config_note_line(&lines, key, lineno);
 	}
+	if (ferror(f)) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		r = HIP_EIO;
+		goto out;
+	}
+	if (config_check(c, path, &lines, err, errcap) < 0)
+		goto out;
+	*cfg = *c;
+	r = 0;
+out:
+	free(c);
+	return r;
+}
+
+int hipd_config_load(const char *path, struct hipd_config *cfg, char *err,
+		     size_t errcap)
+{
+	FILE *f;
+	int r;
+
+	f = fopen(path, "re");
+	if (f == NULL) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		return HIP_EIO;
+	}
+	r = hipd_config_read(f, path, cfg, err, errcap);
 	fclose(f);
-	if (config_check(&c, path, &lines, err, errcap) < 0)
-		return HIP_EFORMAT;
-	*cfg = c;
-	return 0;
-bad:
-	fclose(f);
-	return HIP_EFORMAT;
+	return r;
 }

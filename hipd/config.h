@@ -7,11 +7,16 @@
 #define HIPD_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct hipd_config;
 
 #define HIPD_DEFAULT_CONFIG_FILE	"/etc/hip/hipd.conf"
 #define HIPD_DEFAULT_HOSTS_FILE		"/etc/hip/hosts"
+
+/* hipd_config_load on an open stream; path names it in messages. */
+int hipd_config_read(FILE *f, const char *path, struct hipd_config *cfg,
+		     char *err, size_t errcap);
 
 /* Every key the file may hold, NULL-terminated (for the tests that
  * hold the example file and the manual to it). */

@@ -44,6 +44,28 @@ static void write_text(const char *name, const char *text, char *path,
 	fclose(f);
 }
 
+/* Test texts may hold a NUL: they end at the first "\n\0". */
+static size_t bad_len(const char *t)
+{
+	size_t n = 0;
+
+	while (t[n] != '\0' || (n > 0 && t[n - 1] != '\n'))
+		n++;
+	return n;
+}
+
+static void write_bytes(const char *name, const char *data, size_t len,
+			char *path, size_t cap)
+{
+	FILE *f;
+
+	snprintf(path, cap, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
 static void load_ok(const char *text, struct hipd_config *c)
 {
 	char path[128], err[HIPD_ERR_MAX] = "";
@@ -295,6 +317,7 @@ static const struct {
 	{ "user = root;x\n", "1: user: expected a user name" },
 	{ "user = none\n", "1: user" },
 	{ "log-level = debug\nfrobnicate = 1\n", "2: frobnicate: unknown key" },
+	{ "msl = 5\nmsl\0 = 6\n", "2: NUL character" },
 };
 
 START_TEST(test_bad)
@@ -305,7 +328,8 @@ START_TEST(test_bad)
 	hipd_config_defaults(&c);
 	c.puzzle_k = 3;
 	before = c;
-	write_text("bad.conf", bad[_i].text, path, sizeof(path));
+	write_bytes("bad.conf", bad[_i].text, bad_len(bad[_i].text), path,
+		    sizeof(path));
 	err[0] = '\0';
 	ck_assert_int_eq(hipd_config_load(path, &c, err, sizeof(err)),
 			 HIP_EFORMAT);
@@ -339,6 +363,20 @@ static char *source_file(const char *rel)
 	fclose(f);
 	return buf;
 }
+
+START_TEST(test_directory)
+{
+	struct hipd_config c, before;
+	char err[HIPD_ERR_MAX];
+
+	/* a directory given as the file is an error, not an empty file */
+	hipd_config_defaults(&c);
+	before = c;
+	ck_assert_int_eq(hipd_config_load(dir, &c, err, sizeof(err)), HIP_EIO);
+	ck_assert_ptr_nonnull(strstr(err, dir));
+	ck_assert(memcmp(&c, &before, sizeof(c)) == 0);
+}
+END_TEST
 
 START_TEST(test_keys_known)
 {
@@ -424,6 +462,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_locators_identities_hosts_user);
 	tcase_add_test(tc, test_reload_base);
 	tcase_add_test(tc, test_keys_known);
+	tcase_add_test(tc, test_directory);
 	tcase_add_test(tc, test_example_file);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));
 	suite_add_tcase(s, tc);
