@@ -24,7 +24,8 @@ static void usage(FILE *out)
 	fputs("usage: hipd [-fv] [-c FILE] [--state-dir DIR] [--run-dir DIR]\n"
 	      "            [--kernel xfrm|pfkey] [--no-data-plane]\n"
 	      "       hipd -h | --help | --version\n\n"
-	      "  -c, --config FILE   configuration file (key = value)\n"
+	      "  -c, --config FILE   configuration file, hipd.conf(5)\n"
+	      "                      (e.g. " HIPD_DEFAULT_CONFIG_FILE ")\n"
 	      "      --state-dir DIR identities, peers, R1 counter\n"
 	      "                      (default " HIPD_DEFAULT_STATE_DIR ")\n"
 	      "      --run-dir DIR   control socket DIR/" HIPD_SOCKET_NAME
