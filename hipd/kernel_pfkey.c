@@ -59,6 +59,7 @@
  *     XFRM), carries the keys: buffers are wiped after use.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,20 +148,123 @@ void pfk_drain(struct pfk_kernel *p)
 		hip_wipe(p->rbuf, sizeof(p->rbuf));
 }
 
+int pfk_recv(struct pfkey_sock *s, uint8_t *buf, struct pfkey_msg *m,
+	     int timeout_ms)
+{
+	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+	ssize_t n;
+	int r;
+
+	for (;;) {
+		n = recv(s->fd, buf, PFKEY_RECV_BUF, MSG_DONTWAIT | MSG_TRUNC);
+		if (n >= 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		if (timeout_ms <= 0)
+			return -EAGAIN;
+		r = poll(&pfd, 1, timeout_ms);
+		if (r == 0)
+			return PFKEY_ETIMEDOUT;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+	}
+	if ((size_t)n > PFKEY_RECV_BUF)
+		return PFKEY_ETRUNC;
+	n = (ssize_t)pfk_msg_repair(buf, (size_t)n);
+	return pfkey_parse(buf, (size_t)n, PFKEY_PARSE_SKIP_UNKNOWN, m);
+}
+
+/* Wait for the message of type from our socket with seq (any seq if
+ * any_seq): a reply, or the next entry of a dump. */
+static int pfk_wait_reply(struct pfk_kernel *p, uint8_t type, uint32_t seq,
+			  int any_seq, struct pfkey_msg *m)
+{
+	int r;
+
+	for (;;) {
+		r = pfk_recv(&p->req, p->rbuf, m, PFK_TIMEOUT_MS);
+		if (r == -EAGAIN || r == -EINTR)
+			continue;
+		if (r == PFKEY_ETIMEDOUT)
+			return r;
+		if (r <= PFKEY_EINVAL)
+			continue;	/* someone else's malformed broadcast */
+		if (r < 0)
+			return r;
+		if (m->type == type && m->pid == p->req.pid &&
+		    (any_seq || m->seq == seq))
+			return 0;
+		hip_wipe(p->rbuf, m->len);	/* others' SAs, with keys */
+	}
+}
+
 int pfk_request(struct pfk_kernel *p, void *msg, size_t len,
 		struct pfkey_msg *out)
 {
 	uint8_t type = ((const uint8_t *)msg)[1];
+	struct pfkey_msg m;
+	uint32_t seq;
 	int r;
 
+	memcpy(&seq, (const uint8_t *)msg + 8, 4);
 	p->base.errmsg[0] = '\0';
 	pfk_drain(p);
-	r = pfkey_request(&p->req, msg, len, p->rbuf, sizeof(p->rbuf), out,
-			  PFK_TIMEOUT_MS, NULL, NULL);
+	r = pfkey_send(&p->req, msg, len);
 	hip_wipe(msg, len);
+	if (r == 0)
+		r = pfk_wait_reply(p, type, seq, 0, &m);
+	if (r == 0 && m.errno_val != 0)
+		r = -(int)m.errno_val;
+	if (r == 0 && out != NULL)
+		*out = m;
 	if (r < 0)
 		pfk_set_errmsg(p, pfkey_msg_type_name(type), r);
 	return pfk_errno_to_hip(r);
+}
+
+int pfk_dump(struct pfk_kernel *p, uint8_t type, uint8_t satype,
+	     pfkey_entry_fn entry, void *arg)
+{
+	_Alignas(8) uint8_t buf[PFK_MSG_BUF];
+	struct pfkey_builder b;
+	struct pfkey_msg m;
+	size_t len;
+	int r, stop = 0, count = 0;
+
+	p->base.errmsg[0] = '\0';
+	pfk_drain(p);
+	pfk_build_init(p, &b, buf, type, satype);
+	r = pfkey_build_finish(&b, &len);
+	if (r == 0)
+		r = pfkey_send(&p->req, buf, len);
+	/* Read to the end (seq 0) even after an error in entry(): the
+	 * kernel keeps an unfinished dump and refuses the next one. */
+	while (r == 0) {
+		r = pfk_wait_reply(p, type, 0, 1, &m);
+		if (r < 0)
+			break;
+		if (m.errno_val != 0) {
+			/* ENOENT: the database is empty */
+			if (m.errno_val != ENOENT || count > 0)
+				r = -(int)m.errno_val;
+			break;
+		}
+		count++;
+		if (stop == 0)
+			stop = entry(&m, arg);
+		hip_wipe(p->rbuf, m.len);
+		if (m.seq == 0)
+			break;
+	}
+	hip_wipe(p->rbuf, sizeof(p->rbuf));
+	if (r == 0 && stop < 0)
+		r = stop;
+	if (r < 0)
+		pfk_set_errmsg(p, pfkey_msg_type_name(type), r);
+	return r < 0 ? r : count;
 }
 
 void pfk_sockaddr(union pfkey_sockaddr *sa, sa_family_t family,

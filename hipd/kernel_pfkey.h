@@ -53,6 +53,16 @@ int pfk_request(struct pfk_kernel *p, void *msg, size_t len,
 		struct pfkey_msg *out);
 /* Drop what is queued on the request socket (others' broadcasts). */
 void pfk_drain(struct pfk_kernel *p);
+/* Receive one message from s into buf (PFKEY_RECV_BUF bytes), repaired
+ * (pfk_msg_repair) and parsed into *m; wait up to timeout_ms (0: do not
+ * wait).  0, -EAGAIN when nothing came, or another negative libpfkey
+ * code (a malformed message is consumed). */
+int pfk_recv(struct pfkey_sock *s, uint8_t *buf, struct pfkey_msg *m,
+	     int timeout_ms);
+/* SADB_DUMP or SADB_X_SPDDUMP through pfk_recv: entry() per entry;
+ * the number of entries, or a negative libpfkey code. */
+int pfk_dump(struct pfk_kernel *p, uint8_t type, uint8_t satype,
+	     pfkey_entry_fn entry, void *arg);
 /* Start a request of type/satype in buf (PFK_MSG_BUF bytes). */
 int pfk_build_init(struct pfk_kernel *p, struct pfkey_builder *b, void *buf,
 		   uint8_t type, uint8_t satype);
@@ -101,6 +111,9 @@ int pfk_read_events(struct hip_kernel *k, unsigned max,
 		    hip_kernel_event_cb cb, void *arg);
 
 /* kernel_pfkey_decode.c: no socket, no state */
+/* Undo af_key's bad PROXY extension in messages about BEET SAs with
+ * HITs over IPv4 (see there); returns the new length. */
+size_t pfk_msg_repair(uint8_t *buf, size_t len);
 /* Decode an EXPIRE or X_MIGRATE message: 1 and *ev filled, 0 for other
  * messages, negative HIP_E* for malformed ones. */
 int pfk_event_decode(const struct pfkey_msg *m, struct hip_kernel_event *ev);

@@ -7,9 +7,53 @@
  * accessors.  Fuzzed by test/fuzz/fuzz_pfkey_events.c.
  */
 #include <string.h>
+#include <sys/socket.h>
 
 #include "hip/error.h"
 #include "hipd/kernel_pfkey.h"
+
+static uint16_t pfk_rd16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return v;
+}
+
+/*
+ * af_key writes a BEET SA's PROXY extension (the inner source) in the
+ * outer family: for HITs over IPv4 locators that is an AF_INET sockaddr
+ * with the HIT's first four bytes and prefix length 128, which no
+ * parser can accept, and libpfkey rightly rejects the whole message
+ * (SADB_GET, SADB_DUMP, SADB_EXPIRE of such an SA).  The extension says
+ * nothing true: drop it.  Everything else is left to pfkey_parse().
+ */
+size_t pfk_msg_repair(uint8_t *buf, size_t len)
+{
+	size_t off = 16, elen;
+
+	if (len < 16 || (size_t)pfk_rd16(buf + 4) * 8 != len)
+		return len;
+	while (off + 8 <= len) {
+		elen = (size_t)pfk_rd16(buf + off) * 8;
+		if (elen < 8 || elen > len - off)
+			return len;
+		if (pfk_rd16(buf + off + 2) == SADB_EXT_ADDRESS_PROXY &&
+		    elen >= 8 + 2 && buf[off + 5] > 32 &&
+		    pfk_rd16(buf + off + 8) == AF_INET) {
+			uint16_t words;
+
+			memmove(buf + off, buf + off + elen, len - off - elen);
+			len -= elen;
+			memset(buf + len, 0, elen);
+			words = (uint16_t)(len / 8);
+			memcpy(buf + 4, &words, 2);
+			continue;
+		}
+		off += elen;
+	}
+	return len;
+}
 
 int pfk_is_zero(const uint8_t *b, size_t n)
 {

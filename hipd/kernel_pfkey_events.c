@@ -177,7 +177,6 @@ int pfk_read_events(struct hip_kernel *k, unsigned max,
 	struct hip_kernel_event ev;
 	struct pfkey_msg m;
 	unsigned handled = 0;
-	size_t n;
 	int r;
 
 	if (cb == NULL)
@@ -185,8 +184,7 @@ int pfk_read_events(struct hip_kernel *k, unsigned max,
 	if (!p->have_ev)
 		return HIP_ESTATE;
 	while (handled < max) {
-		r = pfkey_recv(&p->ev, p->ebuf, sizeof(p->ebuf), &n,
-			       PFKEY_PARSE_SKIP_UNKNOWN, &m);
+		r = pfk_recv(&p->ev, p->ebuf, &m, 0);
 		if (r == -EAGAIN || r == -EWOULDBLOCK)
 			break;
 		if (r == -EINTR)
@@ -205,8 +203,7 @@ int pfk_read_events(struct hip_kernel *k, unsigned max,
 				handled++;
 			}
 		}
-		hip_wipe(p->ebuf, r == 0 && n < sizeof(p->ebuf) ?
-			 n : sizeof(p->ebuf));
+		hip_wipe(p->ebuf, r == 0 ? m.len : sizeof(p->ebuf));
 	}
 	return (int)handled;
 }

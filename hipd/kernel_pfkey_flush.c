@@ -63,7 +63,7 @@ static int pfk_flush_pol_cb(const struct pfkey_msg *m, void *arg)
 		return 0;
 	key.id = xp.id;
 	key.dir = xp.dir;
-	/* A library code, not a HIP_E* one: pfkey_dump returns it. */
+	/* A library code, not a HIP_E* one: pfk_dump returns it. */
 	return pfk_collect_add(c, &key) < 0 ? PFKEY_ENOMEM : 0;
 }
 
@@ -98,12 +98,8 @@ int pfk_flush_owned(struct hip_kernel *k, unsigned *count)
 	size_t i;
 	int r;
 
-	p->base.errmsg[0] = '\0';
-	pfk_drain(p);
-	r = pfkey_dump(&p->req, SADB_X_SPDDUMP, SADB_SATYPE_UNSPEC,
-		       pfk_flush_pol_cb, &pols, PFK_TIMEOUT_MS, NULL, NULL);
-	if (r < 0)
-		pfk_set_errmsg(p, "SADB_X_SPDDUMP", r);
+	r = pfk_dump(p, SADB_X_SPDDUMP, SADB_SATYPE_UNSPEC, pfk_flush_pol_cb,
+		     &pols);
 	r = pfk_errno_to_hip(r < 0 ? r : 0);
 	for (i = 0; r == 0 && i < pols.n; i++) {
 		const struct pfk_pol_key *q =
@@ -116,12 +112,8 @@ int pfk_flush_owned(struct hip_kernel *k, unsigned *count)
 			done++;
 	}
 	if (r == 0) {
-		pfk_drain(p);
-		r = pfkey_dump(&p->req, SADB_DUMP, SADB_SATYPE_ESP,
-			       pfk_flush_sa_cb, &sas, PFK_TIMEOUT_MS, NULL,
-			       NULL);
-		if (r < 0)
-			pfk_set_errmsg(p, "SADB_DUMP", r);
+		r = pfk_dump(p, SADB_DUMP, SADB_SATYPE_ESP, pfk_flush_sa_cb,
+			     &sas);
 		r = pfk_errno_to_hip(r < 0 ? r : 0);
 	}
 	for (i = 0; r == 0 && i < sas.n; i++) {

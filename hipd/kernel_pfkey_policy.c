@@ -144,14 +144,9 @@ int pfk_del_policy(struct hip_kernel *k, const struct hip_kernel_sel *inner,
 
 	if (pfk_check_sel(inner) < 0 || pfk_check_dir(dir) < 0)
 		return HIP_EINVAL;
-	p->base.errmsg[0] = '\0';
-	pfk_drain(p);
-	r = pfkey_dump(&p->req, SADB_X_SPDDUMP, SADB_SATYPE_UNSPEC,
-		       pfk_find_cb, &f, PFK_TIMEOUT_MS, NULL, NULL);
-	if (r < 0) {
-		pfk_set_errmsg(p, "SADB_X_SPDDUMP", r);
+	r = pfk_dump(p, SADB_X_SPDDUMP, SADB_SATYPE_UNSPEC, pfk_find_cb, &f);
+	if (r < 0)
 		return pfk_errno_to_hip(r);
-	}
 	if (!f.found)
 		return HIP_ENOENT;
 	if (!HIP_KERNEL_PRIO_OWNED(f.priority))
@@ -214,7 +209,6 @@ static int pfk_send_noreply(struct pfk_kernel *p, void *msg, size_t len)
 {
 	uint32_t seq, pid;
 	struct pfkey_msg m;
-	size_t n;
 	int r;
 
 	memcpy(&seq, (uint8_t *)msg + 8, 4);
@@ -228,7 +222,7 @@ static int pfk_send_noreply(struct pfk_kernel *p, void *msg, size_t len)
 		return pfk_errno_to_hip(r);
 	}
 	for (;;) {
-		r = pfkey_recv(&p->req, p->rbuf, sizeof(p->rbuf), &n, 0, &m);
+		r = pfk_recv(&p->req, p->rbuf, &m, 0);
 		if (r == -EAGAIN)
 			return 0;
 		if (r < 0)

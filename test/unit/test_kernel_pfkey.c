@@ -310,6 +310,46 @@ START_TEST(test_selector)
 }
 END_TEST
 
+/* af_key's PROXY for HITs over IPv4: AF_INET with prefix length 128 */
+START_TEST(test_repair)
+{
+	struct hip_kernel_event ev;
+	struct pfkey_msg m;
+	uint8_t copy[sizeof(buf)];
+	size_t len, fixed;
+	const uint8_t *ext;
+	size_t elen;
+
+	start(SADB_EXPIRE);
+	add_sa(0x4242);
+	add_lifetime(SADB_EXT_LIFETIME_HARD);
+	add_addr(SADB_EXT_ADDRESS_SRC, "192.0.2.1", 32);
+	add_addr(SADB_EXT_ADDRESS_DST, "192.0.2.2", 32);
+	add_addr(SADB_EXT_ADDRESS_PROXY, "32.1.0.32", 32);
+	add_sa2(0x48490101);
+	ck_assert_int_eq(pfkey_build_finish(&bld, &len), 0);
+	ck_assert_int_eq(pfkey_parse(buf, len, 0, &m), 0);
+	ck_assert_int_eq(pfkey_msg_ext(&m, SADB_EXT_ADDRESS_PROXY, &ext,
+				       &elen), 0);
+	buf[ext - buf + 5] = 128;	/* what the kernel writes */
+	ck_assert_int_lt(pfkey_parse(buf, len, 0, &m), 0);
+	memcpy(copy, buf, len);
+	fixed = pfk_msg_repair(buf, len);
+	ck_assert_uint_eq(fixed, len - elen);
+	ck_assert_int_eq(pfkey_parse(buf, fixed, 0, &m), 0);
+	ck_assert(!pfkey_msg_has(&m, SADB_EXT_ADDRESS_PROXY));
+	ck_assert_int_eq(pfk_event_decode(&m, &ev), 1);
+	ck_assert_uint_eq(ev.u.expire.spi, 0x4242);
+	ck_assert_uint_eq(ev.u.expire.reqid, 0x48490101);
+	ck_assert(ev.u.expire.hard);
+	ck_assert_int_eq(ev.u.expire.inner.family, AF_UNSPEC);
+	/* a sound message is left alone, and so is a bad length */
+	ck_assert_uint_eq(pfk_msg_repair(buf, fixed), fixed);
+	ck_assert_uint_eq(pfk_msg_repair(copy, len - 8), len - 8);
+	ck_assert_uint_eq(pfk_msg_repair(copy, 8), 8);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("kernel_pfkey");
@@ -323,6 +363,7 @@ int main(void)
 	tcase_add_test(tc, test_migrate);
 	tcase_add_test(tc, test_acquire);
 	tcase_add_test(tc, test_selector);
+	tcase_add_test(tc, test_repair);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
