@@ -57,6 +57,16 @@
  *  6. Every SADB_ADD/UPDATE/GET/GETSPI reply, and the broadcast that
  *     tells all PF_KEY sockets of a new SA (also one added through
  *     XFRM), carries the keys: buffers are wiped after use.
+ *  7. For a BEET SA with HITs over IPv4 locators, every message about
+ *     it (GET, DUMP, EXPIRE, ADD broadcasts) has a PROXY extension
+ *     written in the outer family: AF_INET, the HIT's first four bytes,
+ *     prefix length 128.  libpfkey rejects such messages, so the backend
+ *     receives through its own loop that drops that extension first
+ *     (pfk_msg_repair) and then parses.
+ *  8. SADB_X_SPDADD reports the new policy to every socket, SADB_X_MIGRATE
+ *     answers only errors; a request socket that nobody reads fills up
+ *     with others' broadcasts and then loses its replies, so it is
+ *     emptied before each request.
  */
 #include <errno.h>
 #include <poll.h>
