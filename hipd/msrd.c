@@ -111,12 +111,17 @@ static int commit(struct hipd_msrd *m, const struct hipd_msrd_store *old,
 	return 0;
 }
 
+static void release_bound(struct hipd_msrd *m,
+			  const struct hip_msrd_record *old,
+			  const struct hip_msrd_record *now);
+
 static void expired(const struct hip_msrd_record *r, void *arg)
 {
 	struct hipd_msrd *m = arg;
 
 	log_info(M, "record %016llx expired", (unsigned long long)r->mpi);
 	notify(m, HIP_MSRD_EV_EXPIRE, r);
+	release_bound(m, r, NULL);
 }
 
 static void expire_cb(struct hipd_loop *loop, struct hipd_timer *t, void *arg)
@@ -169,14 +174,49 @@ static void move_bound(struct hipd_msrd *m, const struct hip_msrd_record *rec)
 				  hip_strerror(r));
 		else {
 			log_info(M, "record %016llx: association %s -> %s "
-				 "moves to %zu care-of locator(s)",
-				 (unsigned long long)rec->mpi, l, p,
-				 rec->n_coa);
+				 "%s", (unsigned long long)rec->mpi, l, p,
+				 rec->n_coa ? "moves to its care-of locators" :
+				 "is back on the host's locators");
 			any = true;
 		}
 	}
 	if (any)
 		hipd_daemon_drain(d);
+}
+
+static bool has_pair(const struct hip_msrd_record *r,
+		     const struct hip_msrd_binding *b)
+{
+	for (size_t i = 0; r != NULL && i < r->n_bind; i++)
+		if ((r->bind[i].flags & HIP_MSRD_B_HITS) &&
+		    !memcmp(r->bind[i].local_hit, b->local_hit, 16) &&
+		    !memcmp(r->bind[i].peer_hit, b->peer_hit, 16))
+			return true;
+	return false;
+}
+
+/* Associations that old pinned to its care-of addresses and that now
+ * (NULL: the record is gone) no longer binds go back to the host's own
+ * locators. */
+static void release_bound(struct hipd_msrd *m,
+			  const struct hip_msrd_record *old,
+			  const struct hip_msrd_record *now)
+{
+	struct hip_msrd_record *rel;
+
+	if (old->n_coa == 0 || m->d->engine == NULL)
+		return;
+	rel = calloc(1, sizeof(*rel));
+	if (rel == NULL)
+		return;
+	rel->mpi = old->mpi;
+	for (size_t i = 0; i < old->n_bind; i++)
+		if ((old->bind[i].flags & HIP_MSRD_B_HITS) &&
+		    !has_pair(now, &old->bind[i]))
+			rel->bind[rel->n_bind++] = old->bind[i];
+	if (rel->n_bind > 0)
+		move_bound(m, rel);	/* n_coa = 0: unpinned */
+	free(rel);
 }
 
 /* ---- commands ------------------------------------------------------- */
@@ -283,6 +323,7 @@ static int cmd_del(struct hipd_ctl_call *call, void *arg)
 	log_info(M, "record %016llx deleted by uid %lu",
 		 (unsigned long long)mpi, (unsigned long)call->peer->uid);
 	notify(m, HIP_MSRD_EV_DELETE, &rec);
+	release_bound(m, &rec, NULL);
 	return 0;
 }
 
@@ -303,7 +344,7 @@ static int cmd_bind(struct hipd_ctl_call *call, void *arg)
 	struct hipd_msrd *m = arg;
 	struct hipd_msrd_store *old;
 	struct hip_msrd_binding b[HIP_MSRD_MAX_BIND];
-	struct hip_msrd_record rec;
+	struct hip_msrd_record rec, prev;
 	struct hip_ctl_iter it = call->attrs;
 	struct hip_ctl_attr a;
 	size_t n = 0;
@@ -335,6 +376,8 @@ static int cmd_bind(struct hipd_ctl_call *call, void *arg)
 	r = hipd_msrd_store_bind(&m->store, call->peer->uid, mpi, b, n, &rec);
 	if (r == 0)
 		r = commit(m, old, call);
+	if (r == 0 && hipd_msrd_store_get(old, mpi, &prev) < 0)
+		r = HIP_ENOENT;	/* cannot happen: the bind found it */
 	free(old);
 	if (r < 0)
 		return refused(call, r, mpi);
@@ -342,7 +385,9 @@ static int cmd_bind(struct hipd_ctl_call *call, void *arg)
 		 (unsigned long long)mpi, n, n == 1 ? "y" : "ies");
 	r = hip_msrd_record_put(call->reply, &rec);
 	notify(m, HIP_MSRD_EV_BIND, &rec);
-	/* associations bound now follow the record's care-of address */
+	/* associations bound now follow the record's care-of address,
+	 * those no longer bound are let go */
+	release_bound(m, &prev, &rec);
 	if (rec.n_coa > 0)
 		move_bound(m, &rec);
 	return r;

@@ -37,7 +37,8 @@ netns_host a b
 netns_link a b
 netns_addr a eth0 2001:db8:1::1/64 2001:db8:1::11/64
 netns_addr b eth0 2001:db8:1::2/64
-hipd_start a -c "$conf" --no-data-plane || scen_finish
+confa=$conf
+hipd_start a -c "$confa" --no-data-plane || scen_finish
 hipd_start b -c "$conf" --no-data-plane || scen_finish
 MSOCK=$SCEN_TMP/a/run/msrd.sock
 MFILE=$SCEN_TMP/a/state/msrd
@@ -159,7 +160,7 @@ seq45=$(ms --json put 45 | jfield 'r["seq"]')
 check "put record 45 (volatile): seq $seq45" test -n "$seq45"
 check "MSRD file written, mode 0600" test "$(stat -c %a "$MFILE")" = 600
 hipd_stop a
-hipd_start a -c "$conf" --no-data-plane || scen_finish
+hipd_start a -c "$confa" --no-data-plane || scen_finish
 check "restart: record 42 is back as it was" test "$(ms --json get 42)" = "$before"
 check "restart: sequence numbers go on growing (past volatile changes)" \
 	test "$(ms --json put 46 | jfield 'r["seq"]')" -gt "$seq45"
@@ -182,7 +183,7 @@ out=$(netns_exec a timeout 10 "$HIPD" -f -c "$conf" --no-data-plane \
 check "corrupt MSRD file: hipd exits 1 ($(tail -n 1 <<< "$out"))" \
 	test "$rc" = 1 -a -n "$(grep 'file is corrupt' <<< "$out")"
 cp "$SCEN_TMP/msrd.good" "$MFILE"
-hipd_start a -c "$conf" --no-data-plane || scen_finish
+hipd_start a -c "$confa" --no-data-plane || scen_finish
 check "good file back: record 42 loaded" test "$(ms --json get 42)" = "$before"
 
 # --- extended ACQUIRE ------------------------------------------------------
@@ -217,6 +218,10 @@ if wait_state b "$HIT_A" ESTABLISHED 5; then
 	fi
 	check "A's association now uses 2001:db8:1::11" \
 		netns_wait_for 10 sh -c "test \"\$(HIPCONF='$HIPCONF' '$HIPCONF' -s '$(sock_of a)' --json ha list | '$PY' -c 'import json,sys; print([x[\"local_locator\"] for x in json.load(sys.stdin)][0])')\" = 2001:db8:1::11"
+	check "del 42" ms del 42
+	check "  lets the association go back to A's own locators" \
+		netns_wait_for 5 grep -q "association .* is back on the host's locators" "$SCEN_TMP/a.log"
+	check "  which stays ESTABLISHED" wait_state a "$HIT_B" ESTABLISHED 5
 else
 	fail "B's side never became ESTABLISHED"
 fi
