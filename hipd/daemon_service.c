@@ -67,9 +67,11 @@ int hipd_service_open(struct hipd_daemon *d, char *err, size_t errcap)
 		return HIP_ENOMEM;
 	s->notify.fd = -1;
 	d->svc = s;
-	r = hipd_notify_open(&s->notify, err, errcap);
-	if (r < 0)
-		return r;
+	/* a NOTIFY_SOCKET we cannot use (vsock:, garbage) costs the
+	 * notifications, not the service */
+	if (hipd_notify_open(&s->notify, err, errcap) < 0)
+		log_warnx(S, "%s: not notifying the service manager", err);
+	err[0] = '\0';
 	if (d->cfg.user[0] != '\0') {
 		r = hipd_privs_lookup(d->cfg.user, &s->user, err, errcap);
 		if (r < 0)
