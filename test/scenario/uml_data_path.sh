@@ -118,12 +118,18 @@ check "TCP: $MB MiB over the HITs, SHA-256 matches ($t s)" \
 	test -n "$got" -a "$sent" = "$got" -a "${got% *}" = $((MB * 1048576))
 [ "$sent" = "$got" ] || echo "  sent: $sent / received: $got $(cat "$SCEN_TMP/recv.err")"
 
+# owned_is HOST N: HOST has N owned SAs and policies (evaluated on every
+# try of netns_wait_for, unlike a "$(...)" argument).
+owned_is() {
+	test "$(owned_xfrm "$1")" = "$2"
+}
+
 # --- close ---------------------------------------------------------------------
 check "close" hc a close "$HIT_B"
 check "close: A's SAs and association policies gone" \
-	netns_wait_for 5 test "$(owned_xfrm a)" = 2
+	netns_wait_for 5 owned_is a 2
 check "close: B's too (CLOSE received)" \
-	netns_wait_for 5 test "$(owned_xfrm b)" = 2
+	netns_wait_for 5 owned_is b 2
 wait_state a "$HIT_B" none 5
 
 # --- crash and restart ------------------------------------------------------------
@@ -142,7 +148,7 @@ data_path "after restart"
 
 # --- IPv4 locators -------------------------------------------------------------------
 hc a close "$HIT_B"
-netns_wait_for 5 test "$(owned_xfrm b)" = 2
+netns_wait_for 5 owned_is b 2
 wait_state a "$HIT_B" none 5
 wait_state b "$HIT_A" none 5
 hc a peer add "$HIT_B" 192.0.2.2 --name b

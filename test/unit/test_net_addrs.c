@@ -21,7 +21,7 @@
 #include "hipd/addrs.h"
 #include "test/unit/test_net_lib.h"
 
-#define WAIT_MS 2000
+#define WAIT_MS 10000
 #define MAX_EV 64
 
 static void setup_addrs(void)
@@ -345,7 +345,8 @@ static Suite *addrs_suite(void)
 	Suite *s = suite_create("addrs");
 	TCase *tc = tcase_create("addrs");
 
-	tcase_set_timeout(tc, 30);
+	/* Under UML on a loaded machine a step can take seconds. */
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_usable);
 	tcase_add_test(tc, test_list);
 	tcase_add_test(tc, test_events);
