@@ -12,6 +12,7 @@
 #include "hip/error.h"
 #include "hip/util.h"
 #include "hipd/kernel_pfkey.h"
+#include "hipd/kernel_xfrm.h"
 
 #define PFK_FLUSH_MAX	65536	/* entries collected per dump */
 
@@ -128,6 +129,18 @@ int pfk_flush_owned(struct hip_kernel *k, unsigned *count)
 	}
 	free(pols.v);
 	free(sas.v);
+	/* af_key's dump of a policy with an IPv6 selector and an IPv4 BEET
+	 * template does not parse (the entry is lost): what PF_KEY could
+	 * not show, XFRM removes by the same ownership rules. */
+	if (r == 0) {
+		unsigned more = 0;
+
+		r = xfrm_flush_owned(p->xfrm, &more);
+		if (r < 0)
+			memcpy(p->base.errmsg, p->xfrm->errmsg,
+			       sizeof(p->base.errmsg));
+		done += more;
+	}
 	if (count != NULL)
 		*count = done;
 	return r;
