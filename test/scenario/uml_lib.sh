@@ -17,6 +17,10 @@
 #                                 XFER_SPID
 #   xfer_wait                     wait for it: 0 when the SHA-256 and the
 #                                 size match; XFER_SENT, XFER_GOT
+#   median V...                   the median of the values
+#   wire_first_esp FILE src|dst ADDR T0
+#                                 first ESP from/to ADDR after T0 in a
+#                                 wire_watch.py log
 
 # ping_until HOST DST SECS: ping once a second until a reply comes.
 ping_until() {
@@ -129,4 +133,20 @@ xfer_wait() {
 	echo "  sent: $XFER_SENT / received: $XFER_GOT" \
 		"$(cat "$XFER_OUT.recv.err")"
 	return 1
+}
+
+# median V...: the median of the values ("?" when there are none).
+median() {
+	printf '%s\n' "$@" | sort -n |
+	awk 'NF { v[++n] = $1 } END { if (n == 0) print "?";
+	      else if (n % 2) print v[(n + 1) / 2];
+	      else printf "%.3f\n", (v[n / 2] + v[n / 2 + 1]) / 2 }'
+}
+
+# wire_first_esp FILE src|dst ADDR T0: time of the first ESP packet
+# from (src) or to (dst) ADDR after T0 in a wire_watch.py log.
+wire_first_esp() {
+	awk -v f="$2" -v a="$3" -v t="$4" '$2 == "esp" && $1 >= t &&
+		((f == "src" && $4 == a) || (f == "dst" && $5 == a)) {
+		print $1; exit }' "$1"
 }
