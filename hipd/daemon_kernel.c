@@ -170,6 +170,24 @@ static void reserved_drop(struct hipd_daemon *d, struct hipd_reqid *rq)
 	rq->spi_reserved = 0;
 }
 
+/* SA_DELETE of a whole association: its reservation is unused unless
+ * the engine's association already counts on it - an I2 that replaced
+ * the association (peer restarted) deletes the old SAs after reserving
+ * the SPI of the new ones, which are installed next. */
+static void reserved_drop_unused(struct hipd_daemon *d, const uint8_t *local,
+				 const uint8_t *peer)
+{
+	struct hipd_reqid *rq = reqid_entry(d, local, peer);
+	struct hip_engine_assoc_info ai;
+
+	if (rq == NULL || rq->spi_reserved == 0)
+		return;
+	if (hip_engine_assoc_get(d->engine, local, peer, &ai) == 0 &&
+	    ai.spi_in == rq->spi_reserved)
+		return;
+	reserved_drop(d, rq);
+}
+
 int hipd_env_alloc_spi(void *arg, const uint8_t local_hit[HIP_HIT_LEN],
 			 const uint8_t peer_hit[HIP_HIT_LEN],
 			 const struct in6_addr *local_loc,
@@ -435,7 +453,7 @@ void hipd_daemon_sa_delete(struct hipd_daemon *d,
 	to_kernel_ip(&a->u.sa_delete.peer_loc, &ip.family, ip.a.b);
 	r2 = hip_kernel_del_sa(d->kernel, &ip, a->u.sa_delete.spi_out);
 	if (!rekey)
-		reserved_drop(d, reqid_entry(d, a->local_hit, a->peer_hit));
+		reserved_drop_unused(d, a->local_hit, a->peer_hit);
 	d->ctr.sa_deleted++;
 	log_info("kernel", "%s with %s deleted (in 0x%08" PRIx32 ": %s, "
 		 "out 0x%08" PRIx32 ": %s)%s", rekey ? "rekey: old SAs" :
