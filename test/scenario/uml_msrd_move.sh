@@ -23,8 +23,10 @@
 #   - the transfer (never reset) arrives with the right SHA-256
 # Figures: time from `hipconf msrd put` to the first ESP packet from the
 # new care-of address on B's interface (a ping every 0.2 s beside the
-# transfer; median over the moves) and UPDATE packets per move.  Timing
-# under UML is only indicative.
+# transfer; median over the moves) and UPDATE packets per move.  The
+# first move's time includes the `msrd bind` (an unbound record moves
+# nothing) and the hipconf start-ups.  Timing under UML is only
+# indicative.
 
 set -u
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
