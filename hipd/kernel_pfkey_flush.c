@@ -11,10 +11,9 @@
 
 #include "hip/error.h"
 #include "hip/util.h"
+#include "hipd/collect.h"
 #include "hipd/kernel_pfkey.h"
 #include "hipd/kernel_xfrm.h"
-
-#define PFK_FLUSH_MAX	65536	/* entries collected per dump */
 
 struct pfk_sa_key {
 	uint8_t dst[16];
@@ -27,33 +26,9 @@ struct pfk_pol_key {
 	uint8_t dir;
 };
 
-struct pfk_collect {
-	void *v;
-	size_t n, cap, size;
-};
-
-static int pfk_collect_add(struct pfk_collect *c, const void *item)
-{
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		void *v;
-
-		if (cap > PFK_FLUSH_MAX)
-			return HIP_ENOSPC;
-		v = realloc(c->v, cap * c->size);
-		if (v == NULL)
-			return HIP_ENOMEM;
-		c->v = v;
-		c->cap = cap;
-	}
-	memcpy((char *)c->v + c->n * c->size, item, c->size);
-	c->n++;
-	return 0;
-}
-
 static int pfk_flush_pol_cb(const struct pfkey_msg *m, void *arg)
 {
-	struct pfk_collect *c = arg;
+	struct hipd_collect *c = arg;
 	struct pfkey_policy xp;
 	struct pfk_pol_key key;
 	size_t nreqs;
@@ -65,12 +40,12 @@ static int pfk_flush_pol_cb(const struct pfkey_msg *m, void *arg)
 	key.id = xp.id;
 	key.dir = xp.dir;
 	/* A library code, not a HIP_E* one: pfk_dump returns it. */
-	return pfk_collect_add(c, &key) < 0 ? PFKEY_ENOMEM : 0;
+	return hipd_collect_add(c, &key) < 0 ? PFKEY_ENOMEM : 0;
 }
 
 static int pfk_flush_sa_cb(const struct pfkey_msg *m, void *arg)
 {
-	struct pfk_collect *c = arg;
+	struct hipd_collect *c = arg;
 	struct pfkey_address dst;
 	struct pfkey_sa2 sa2;
 	struct pfkey_sa sa;
@@ -87,14 +62,14 @@ static int pfk_flush_sa_cb(const struct pfkey_msg *m, void *arg)
 	if (pfk_addr_bytes(&dst.addr, &key.family, key.dst) < 0)
 		return 0;
 	key.spi = sa.spi;
-	return pfk_collect_add(c, &key) < 0 ? PFKEY_ENOMEM : 0;
+	return hipd_collect_add(c, &key) < 0 ? PFKEY_ENOMEM : 0;
 }
 
 int pfk_flush_owned(struct hip_kernel *k, unsigned *count)
 {
 	struct pfk_kernel *p = pfk_of(k);
-	struct pfk_collect pols = { .size = sizeof(struct pfk_pol_key) };
-	struct pfk_collect sas = { .size = sizeof(struct pfk_sa_key) };
+	struct hipd_collect pols = { .size = sizeof(struct pfk_pol_key) };
+	struct hipd_collect sas = { .size = sizeof(struct pfk_sa_key) };
 	unsigned done = 0;
 	size_t i;
 	int r;

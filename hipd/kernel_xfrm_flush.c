@@ -11,9 +11,8 @@
 
 #include "hip/error.h"
 #include "hip/util.h"
+#include "hipd/collect.h"
 #include "hipd/kernel_xfrm.h"
-
-#define XFRM_FLUSH_MAX	65536	/* entries collected per dump */
 
 struct xfrm_sa_key {
 	xfrm_address_t daddr;
@@ -27,34 +26,9 @@ struct xfrm_pol_key {
 	uint8_t dir;
 };
 
-struct xfrm_collect {
-	void *v;
-	size_t n, cap, size;
-	int err;
-};
-
-static int xfrm_collect_add(struct xfrm_collect *c, const void *item)
-{
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		void *v;
-
-		if (cap > XFRM_FLUSH_MAX)
-			return HIP_ENOSPC;
-		v = realloc(c->v, cap * c->size);
-		if (v == NULL)
-			return HIP_ENOMEM;
-		c->v = v;
-		c->cap = cap;
-	}
-	memcpy((char *)c->v + c->n * c->size, item, c->size);
-	c->n++;
-	return 0;
-}
-
 static int xfrm_flush_sa_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct xfrm_collect *c = data;
+	struct hipd_collect *c = data;
 	struct xfrm_usersa_info p;
 	struct xfrm_sa_key key;
 
@@ -72,13 +46,13 @@ static int xfrm_flush_sa_cb(const struct nlmsghdr *nlh, void *data)
 	key.spi = ntohl(p.id.spi);
 	key.family = p.family;
 	key.proto = p.id.proto;
-	c->err = xfrm_collect_add(c, &key);
+	c->err = hipd_collect_add(c, &key);
 	return c->err < 0 ? MNL_CB_STOP : MNL_CB_OK;
 }
 
 static int xfrm_flush_pol_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct xfrm_collect *c = data;
+	struct hipd_collect *c = data;
 	struct xfrm_userpolicy_info p;
 	struct xfrm_pol_key key;
 	struct nlattr *a;
@@ -108,12 +82,12 @@ static int xfrm_flush_pol_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	key.index = p.index;
 	key.dir = p.dir;
-	c->err = xfrm_collect_add(c, &key);
+	c->err = hipd_collect_add(c, &key);
 	return c->err < 0 ? MNL_CB_STOP : MNL_CB_OK;
 }
 
 static int xfrm_dump(struct xfrm_kernel *x, uint16_t type, mnl_cb_t cb,
-		     struct xfrm_collect *c)
+		     struct hipd_collect *c)
 {
 	_Alignas(8) char buf[XFRM_REQ_BUF];
 	struct nlmsghdr *nlh;
@@ -132,8 +106,8 @@ static int xfrm_dump(struct xfrm_kernel *x, uint16_t type, mnl_cb_t cb,
 int xfrm_flush_owned(struct hip_kernel *k, unsigned *count)
 {
 	struct xfrm_kernel *x = xfrm_of(k);
-	struct xfrm_collect pols = { .size = sizeof(struct xfrm_pol_key) };
-	struct xfrm_collect sas = { .size = sizeof(struct xfrm_sa_key) };
+	struct hipd_collect pols = { .size = sizeof(struct xfrm_pol_key) };
+	struct hipd_collect sas = { .size = sizeof(struct xfrm_sa_key) };
 	unsigned done = 0;
 	size_t i;
 	int err;
