@@ -15,33 +15,18 @@
 #include "hip/proto.h"
 #include "hipd/config.h"
 #include "hipd/daemon.h"
+#include "test/unit/tmpdir.h"
 
 static char dir[64];
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/test_config.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	tmpdir_make(dir, sizeof(dir), "test_config");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void write_text(const char *name, const char *text, char *path,
-		       size_t cap)
-{
-	FILE *f;
-
-	snprintf(path, cap, "%s/%s", dir, name);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
+	tmpdir_remove(dir);
 }
 
 /* Test texts may hold a NUL: they end at the first "\n\0". */
@@ -71,7 +56,7 @@ static void load_ok(const char *text, struct hipd_config *c)
 	char path[128], err[HIPD_ERR_MAX] = "";
 
 	hipd_config_defaults(c);
-	write_text("good.conf", text, path, sizeof(path));
+	tmpdir_write(dir, "good.conf", text, path, sizeof(path));
 	ck_assert_msg(hipd_config_load(path, c, err, sizeof(err)) == 0,
 		      "refused: %s", err);
 }
@@ -255,7 +240,7 @@ START_TEST(test_reload_base)
 		"log-level = debug\nkernel = pfkey\n", &run);
 	strcpy(run.state_dir, "/tmp/elsewhere");
 	hipd_config_reload_base(&run, &base);
-	write_text("reload.conf", "msl = 7\n", path, sizeof(path));
+	tmpdir_write(dir, "reload.conf", "msl = 7\n", path, sizeof(path));
 	ck_assert_int_eq(hipd_config_load(path, &base, err, sizeof(err)), 0);
 	ck_assert_uint_eq(base.n_ignore, 0);
 	ck_assert_uint_eq(base.n_identity_files, 0);
@@ -389,7 +374,7 @@ START_TEST(test_keys_known)
 		hipd_config_defaults(&c);
 		snprintf(line, sizeof(line), "%s = \001bad\n",
 			 hipd_config_keys[i]);
-		write_text("k.conf", line, path, sizeof(path));
+		tmpdir_write(dir, "k.conf", line, path, sizeof(path));
 		ck_assert_int_eq(hipd_config_load(path, &c, err, sizeof(err)),
 				 HIP_EFORMAT);
 		snprintf(want, sizeof(want), ":1: %s: ", hipd_config_keys[i]);
@@ -422,7 +407,7 @@ START_TEST(test_example_file)
 	ck_assert_uint_ge(nkeys, 26);
 	/* the example loads as it is (all defaults) and uncommented */
 	hipd_config_defaults(&c);
-	write_text("example.conf", text, path, sizeof(path));
+	tmpdir_write(dir, "example.conf", text, path, sizeof(path));
 	ck_assert_msg(hipd_config_load(path, &c, err, sizeof(err)) == 0, "%s",
 		      err);
 	snprintf(path, sizeof(path), "%s/uncommented.conf", dir);

@@ -19,22 +19,19 @@
 #include "hip/proto.h"
 #include "hipd/log.h"
 #include "hipd/state.h"
+#include "test/unit/tmpdir.h"
 
 static char dir[64];
 static struct hipd_state st;	/* large */
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/test_config_id.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	tmpdir_make(dir, sizeof(dir), "test_config_id");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	tmpdir_remove(dir);
 }
 
 /* A new key of type in dir/name; its HIT in hit. */

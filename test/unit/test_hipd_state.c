@@ -14,33 +14,18 @@
 #include "hip/error.h"
 #include "hipd/daemon.h"
 #include "hipd/state.h"
+#include "test/unit/tmpdir.h"
 
 static char dir[64];
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/test_hipd_state.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	tmpdir_make(dir, sizeof(dir), "test_hipd_state");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void write_text(const char *name, const char *text, char *path,
-		       size_t cap)
-{
-	FILE *f;
-
-	snprintf(path, cap, "%s/%s", dir, name);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
+	tmpdir_remove(dir);
 }
 
 /* --- configuration ------------------------------------------------------ */
@@ -52,7 +37,7 @@ START_TEST(test_config_good)
 	char path[128], err[HIPD_ERR_MAX];
 
 	hipd_config_defaults(&c);
-	write_text("good.conf", "# comment\n\n  kernel = xfrm\n"
+	tmpdir_write(dir, "good.conf", "# comment\n\n  kernel = xfrm\n"
 		   "data-plane=no\npuzzle-difficulty = 12\t\n"
 		   "idle-lifetime = 0\nr2-sent-timeout = 3\nmsl = 5\n"
 		   "ignore-locator = 2001:db8:9::/48\n"
@@ -117,7 +102,7 @@ START_TEST(test_config_bad)
 	hipd_config_defaults(&c);
 	c.puzzle_k = 3;
 	before = c;
-	write_text("bad.conf", bad_config[_i].text, path, sizeof(path));
+	tmpdir_write(dir, "bad.conf", bad_config[_i].text, path, sizeof(path));
 	err[0] = '\0';
 	ck_assert_int_lt(hipd_config_load(path, &c, err, sizeof(err)), 0);
 	snprintf(want, sizeof(want), "%s:%s", path, bad_config[_i].want);
@@ -257,19 +242,19 @@ START_TEST(test_state_corrupt)
 					 sizeof(err)), 0);
 	hipd_state_close(s);
 
-	write_text("state/peers", "2001:20::1 2001:db8::1\n2001:20::2 x\n",
+	tmpdir_write(dir, "state/peers", "2001:20::1 2001:db8::1\n2001:20::2 x\n",
 		   path, sizeof(path));
 	ck_assert_int_eq(hipd_state_open(s, sub, HIP_KEY_ECDSA_P256, err,
 					 sizeof(err)), HIP_EFORMAT);
 	ck_assert_msg(strstr(err, "peers:2: 'x' is not an address") != NULL,
 		      "%s", err);
-	write_text("state/peers", "2001:20::1 2001:db8::1\n"
+	tmpdir_write(dir, "state/peers", "2001:20::1 2001:db8::1\n"
 		   "2001:20::1 2001:db8::2\n", path, sizeof(path));
 	ck_assert_int_lt(hipd_state_open(s, sub, HIP_KEY_ECDSA_P256, err,
 					 sizeof(err)), 0);
 	ck_assert_ptr_nonnull(strstr(err, "peers:2: duplicate peer"));
 	unlink(path);
-	write_text("state/r1-counter", "12abc\n", path, sizeof(path));
+	tmpdir_write(dir, "state/r1-counter", "12abc\n", path, sizeof(path));
 	ck_assert_int_lt(hipd_state_open(s, sub, HIP_KEY_ECDSA_P256, err,
 					 sizeof(err)), 0);
 	ck_assert_ptr_nonnull(strstr(err, "r1-counter:1"));
